@@ -1,0 +1,150 @@
+/*
+ * tiller.h - the C ABI of the Tiller runtime. The only native interface Java sees.
+ *
+ * Rules: plain C, fixed-width types, opaque handles, caller-owned or runtime-owned buffers.
+ * Every function returns a status (TILLER_OK or an error code); tiller_last_error() gives the
+ * message of the last failure on the calling thread. No C++ exception or abort crosses this
+ * boundary: bad input is a status.
+ *
+ * Threading: a model is immutable and may be shared by any number of threads and sessions.
+ * A session must be driven by one thread at a time (the Java layer enforces this).
+ * Lifetimes: a session keeps its model alive; freeing the model while sessions exist only drops
+ * the caller's reference.
+ */
+#ifndef TILLER_H
+#define TILLER_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TILLER_API __attribute__((visibility("default")))
+
+/* Status codes. */
+#define TILLER_OK 0
+#define TILLER_ERR_INVALID_ARGUMENT 1
+#define TILLER_ERR_IO 2
+#define TILLER_ERR_FORMAT 3
+#define TILLER_ERR_UNSUPPORTED 4
+#define TILLER_ERR_OUT_OF_MEMORY 5
+#define TILLER_ERR_STATE 6
+#define TILLER_ERR_INTERNAL 7
+
+/* GGUF metadata value types (as in the file). */
+#define TILLER_META_UINT8 0
+#define TILLER_META_INT8 1
+#define TILLER_META_UINT16 2
+#define TILLER_META_INT16 3
+#define TILLER_META_UINT32 4
+#define TILLER_META_INT32 5
+#define TILLER_META_FLOAT32 6
+#define TILLER_META_BOOL 7
+#define TILLER_META_STRING 8
+#define TILLER_META_ARRAY 9
+#define TILLER_META_UINT64 10
+#define TILLER_META_INT64 11
+#define TILLER_META_FLOAT64 12
+
+/* Indices into the array filled by tiller_model_hparams. */
+#define TILLER_HP_ARCH 0
+#define TILLER_HP_N_VOCAB 1
+#define TILLER_HP_N_EMBD 2
+#define TILLER_HP_N_LAYER 3
+#define TILLER_HP_N_HEAD 4
+#define TILLER_HP_N_HEAD_KV 5
+#define TILLER_HP_HEAD_DIM 6
+#define TILLER_HP_N_FF 7
+#define TILLER_HP_N_CTX_TRAIN 8
+#define TILLER_HP_N_SWA 9
+#define TILLER_HP_COUNT 10
+
+/* Architectures (TILLER_HP_ARCH). */
+#define TILLER_ARCH_GEMMA 1
+#define TILLER_ARCH_GEMMA2 2
+#define TILLER_ARCH_GEMMA3 3
+
+/* Indices into the array filled by tiller_model_layer. */
+#define TILLER_LAYER_IS_SWA 0
+#define TILLER_LAYER_N_HEAD 1
+#define TILLER_LAYER_N_HEAD_KV 2
+#define TILLER_LAYER_N_FF 3
+#define TILLER_LAYER_COUNT 4
+
+typedef struct tiller_model tiller_model;
+typedef struct tiller_session tiller_session;
+typedef struct tiller_cvec tiller_cvec;
+
+/* Errors and version. */
+TILLER_API const char *tiller_last_error(void);
+TILLER_API int32_t tiller_version(int32_t *major, int32_t *minor, int32_t *patch);
+TILLER_API const char *tiller_type_name(int32_t ggml_type);
+TILLER_API const char *tiller_cpu_features(void);
+
+/* Models. */
+TILLER_API int32_t tiller_model_load(const char *path, tiller_model **out);
+TILLER_API int32_t tiller_model_free(tiller_model *model);
+TILLER_API int32_t tiller_model_hparams(const tiller_model *model, int64_t *out, int32_t n);
+TILLER_API int32_t tiller_model_layer(const tiller_model *model, int32_t layer, int64_t *out, int32_t n);
+TILLER_API int32_t tiller_model_layer_rope(const tiller_model *model, int32_t layer, float *base, float *scale);
+TILLER_API int32_t tiller_model_arch_name(const tiller_model *model, const char **name);
+TILLER_API int32_t tiller_model_file_size(const tiller_model *model, int64_t *size);
+
+/* Tensors of a loaded model, viewed in the mapped file. ne has room for 4 dimensions. */
+TILLER_API int32_t tiller_model_tensor_count(const tiller_model *model, int64_t *count);
+TILLER_API int32_t tiller_model_tensor_info(const tiller_model *model, int64_t index, const char **name,
+                                            int32_t *ggml_type, int32_t *n_dims, int64_t *ne,
+                                            const void **data, int64_t *n_bytes);
+
+/* Metadata of a loaded model (every key of the file). Strings point into the mapped file and are
+ * not NUL-terminated: use the returned length. */
+TILLER_API int32_t tiller_meta_count(const tiller_model *model, int64_t *count);
+TILLER_API int32_t tiller_meta_info(const tiller_model *model, int64_t index, const char **key,
+                                    int32_t *type, int32_t *array_type, int64_t *array_count);
+TILLER_API int32_t tiller_meta_find(const tiller_model *model, const char *key, int64_t *index);
+TILLER_API int32_t tiller_meta_int(const tiller_model *model, int64_t index, int64_t element, int64_t *value);
+TILLER_API int32_t tiller_meta_float(const tiller_model *model, int64_t index, int64_t element, double *value);
+TILLER_API int32_t tiller_meta_string(const tiller_model *model, int64_t index, int64_t element,
+                                      const char **data, int64_t *length);
+
+/* Sessions: a KV cache and scratch buffers over a shared model. n_ctx <= 0 means the model's
+ * training context; n_threads <= 0 means one per core. */
+TILLER_API int32_t tiller_session_new(tiller_model *model, int32_t n_ctx, int32_t n_threads, tiller_session **out);
+TILLER_API int32_t tiller_session_free(tiller_session *session);
+TILLER_API int32_t tiller_session_n_ctx(const tiller_session *session, int32_t *n_ctx);
+TILLER_API int32_t tiller_session_position(const tiller_session *session, int32_t *position);
+
+/* Appends tokens at the current position. all_logits != 0 keeps the logits of every position,
+ * otherwise only of the last one. */
+TILLER_API int32_t tiller_session_evaluate(tiller_session *session, const int32_t *tokens, int32_t n_tokens,
+                                           int32_t all_logits);
+/* Logits of the last evaluate: rows x n_vocab floats, valid until the next evaluate/reset/free. */
+TILLER_API int32_t tiller_session_logits(const tiller_session *session, const float **data, int32_t *rows);
+TILLER_API int32_t tiller_session_reset(tiller_session *session);
+TILLER_API int32_t tiller_session_rewind(tiller_session *session, int32_t n_tokens);
+
+/* Residual capture at resid_post(layer): the layers to record on each evaluate (n = 0 clears). */
+TILLER_API int32_t tiller_session_set_capture(tiller_session *session, const int32_t *layers, int32_t n);
+/* The captured rows (n_tokens x n_embd floats) of the last evaluate, valid until the next evaluate. */
+TILLER_API int32_t tiller_session_capture(const tiller_session *session, int32_t layer, const float **data,
+                                          int32_t *n_tokens);
+
+/* Control vector as llama.cpp applies it: data holds n_embd floats per layer starting with layer 1
+ * (len = n_embd * k); the vector of layer il is added to resid_post(il) when il_start <= il <= il_end.
+ * data == NULL clears it. The session copies the data. */
+TILLER_API int32_t tiller_session_set_control(tiller_session *session, const float *data, int64_t len,
+                                              int32_t n_embd, int32_t il_start, int32_t il_end);
+
+/* Control-vector files (GGUF, general.architecture = controlvector, F32 tensors direction.N). */
+TILLER_API int32_t tiller_cvec_load(const char *path, tiller_cvec **out);
+TILLER_API int32_t tiller_cvec_free(tiller_cvec *cvec);
+TILLER_API int32_t tiller_cvec_info(const tiller_cvec *cvec, int32_t *n_embd, int32_t *max_layer);
+/* The direction of one layer (n_embd floats), or NULL when the file has none for that layer. */
+TILLER_API int32_t tiller_cvec_direction(const tiller_cvec *cvec, int32_t layer, const float **data);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TILLER_H */

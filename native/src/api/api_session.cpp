@@ -1,0 +1,128 @@
+// C ABI: sessions (evaluation, outputs, capture, control vectors) and control-vector files.
+#include <vector>
+
+#include "api/handles.h"
+#include "core/error.h"
+
+using namespace tiller;
+
+namespace {
+Session &session_of(tiller_session *s) {
+    if (!s || !s->session) fail(TILLER_ERR_INVALID_ARGUMENT, "session handle is null");
+    return *s->session;
+}
+const Session &session_of(const tiller_session *s) {
+    if (!s || !s->session) fail(TILLER_ERR_INVALID_ARGUMENT, "session handle is null");
+    return *s->session;
+}
+const ControlVectorFile &cvec_of(const tiller_cvec *c) {
+    if (!c || !c->file) fail(TILLER_ERR_INVALID_ARGUMENT, "control vector handle is null");
+    return *c->file;
+}
+}  // namespace
+
+extern "C" {
+
+int32_t tiller_session_new(tiller_model *model, int32_t n_ctx, int32_t n_threads, tiller_session **out) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(model && model->model && out, "model and out must not be null");
+        TILLER_REQUIRE_ARG(n_threads <= 1024, "thread count %d is too large", n_threads);
+        *out = nullptr;
+        auto s = std::make_unique<tiller_session>();
+        s->session = std::make_unique<Session>(model->model, n_ctx, n_threads);
+        *out = s.release();
+    });
+}
+
+int32_t tiller_session_free(tiller_session *session) {
+    return guarded([&] { delete session; });
+}
+
+int32_t tiller_session_n_ctx(const tiller_session *session, int32_t *n_ctx) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(n_ctx, "n_ctx must not be null");
+        *n_ctx = static_cast<int32_t>(session_of(session).n_ctx());
+    });
+}
+
+int32_t tiller_session_position(const tiller_session *session, int32_t *position) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(position, "position must not be null");
+        *position = static_cast<int32_t>(session_of(session).position());
+    });
+}
+
+int32_t tiller_session_evaluate(tiller_session *session, const int32_t *tokens, int32_t n_tokens, int32_t all_logits) {
+    return guarded([&] { session_of(session).evaluate(tokens, n_tokens, all_logits != 0); });
+}
+
+int32_t tiller_session_logits(const tiller_session *session, const float **data, int32_t *rows) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(data && rows, "data and rows must not be null");
+        const Session &s = session_of(session);
+        *rows = static_cast<int32_t>(s.logit_rows());
+        *data = s.logit_rows() > 0 ? s.logits().data() : nullptr;
+    });
+}
+
+int32_t tiller_session_reset(tiller_session *session) {
+    return guarded([&] { session_of(session).reset(); });
+}
+
+int32_t tiller_session_rewind(tiller_session *session, int32_t n_tokens) {
+    return guarded([&] { session_of(session).rewind(n_tokens); });
+}
+
+int32_t tiller_session_set_capture(tiller_session *session, const int32_t *layers, int32_t n) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(n >= 0 && (n == 0 || layers), "layers must hold n >= 0 entries");
+        session_of(session).set_capture(std::vector<int32_t>(layers, layers + n));
+    });
+}
+
+int32_t tiller_session_capture(const tiller_session *session, int32_t layer, const float **data, int32_t *n_tokens) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(data && n_tokens, "data and n_tokens must not be null");
+        const Session &s = session_of(session);
+        const std::vector<float> *buf = s.captured(layer);
+        if (!buf) fail(TILLER_ERR_INVALID_ARGUMENT, "layer %d is not being captured", layer);
+        *n_tokens = static_cast<int32_t>(s.captured_tokens());
+        *data = s.captured_tokens() > 0 ? buf->data() : nullptr;
+    });
+}
+
+int32_t tiller_session_set_control(tiller_session *session, const float *data, int64_t len, int32_t n_embd,
+                                   int32_t il_start, int32_t il_end) {
+    return guarded([&] { session_of(session).set_control(data, len, n_embd, il_start, il_end); });
+}
+
+int32_t tiller_cvec_load(const char *path, tiller_cvec **out) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(path && out, "path and out must not be null");
+        *out = nullptr;
+        auto c = std::make_unique<tiller_cvec>();
+        c->file = std::make_unique<ControlVectorFile>(path);
+        *out = c.release();
+    });
+}
+
+int32_t tiller_cvec_free(tiller_cvec *cvec) {
+    return guarded([&] { delete cvec; });
+}
+
+int32_t tiller_cvec_info(const tiller_cvec *cvec, int32_t *n_embd, int32_t *max_layer) {
+    return guarded([&] {
+        const ControlVectorFile &f = cvec_of(cvec);
+        if (n_embd) *n_embd = static_cast<int32_t>(f.n_embd());
+        if (max_layer) *max_layer = static_cast<int32_t>(f.max_layer());
+    });
+}
+
+int32_t tiller_cvec_direction(const tiller_cvec *cvec, int32_t layer, const float **data) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(data, "data must not be null");
+        *data = cvec_of(cvec).direction(layer);
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,20 @@
+// What the opaque handles of tiller.h point to.
+#pragma once
+
+#include <memory>
+
+#include "model/model.h"
+#include "runtime/session.h"
+#include "steer/control_vector.h"
+
+struct tiller_model {
+    std::shared_ptr<const tiller::Model> model;
+};
+
+struct tiller_session {
+    std::unique_ptr<tiller::Session> session;
+};
+
+struct tiller_cvec {
+    std::unique_ptr<tiller::ControlVectorFile> file;
+};

@@ -1,0 +1,17 @@
+// Row-wise operations of the Gemma block: RMSNorm, tanh-GELU gating, soft-capping, softmax.
+#pragma once
+
+#include <cstdint>
+
+namespace tiller {
+
+// y = x / sqrt(mean(x^2) + eps) * w (w == nullptr: no weight). Sum of squares in double, as ggml.
+void rms_norm(const float *x, const float *w, float *y, int64_t n, float eps);
+// gate[i] = gelu_tanh(gate[i]) * up[i]
+void gelu_mul(float *gate, const float *up, int64_t n);
+// x = cap * tanh(x / cap)
+void softcap(float *x, int64_t n, float cap);
+// In-place softmax over n values (-inf allowed; at least one finite value).
+void softmax(float *x, int64_t n);
+
+}  // namespace tiller

@@ -1,0 +1,38 @@
+// A loaded model: the parsed GGUF, its hyper-parameters and views of every weight it uses.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gguf/gguf_file.h"
+#include "kernels/matmul.h"
+#include "model/hparams.h"
+
+namespace tiller {
+
+struct LayerWeights {
+    std::vector<float> attn_norm, attn_q_norm, attn_k_norm, post_attention_norm, ffn_norm, post_ffw_norm;
+    WeightView wq, wk, wv, wo, w_gate, w_up, w_down;
+};
+
+class Model {
+public:
+    explicit Model(const std::string &path);
+
+    const GgufFile &file() const { return file_; }
+    const HParams &hparams() const { return hp_; }
+    const LayerWeights &layer(int64_t il) const { return layers_[il]; }
+    const WeightView &token_embd() const { return token_embd_; }
+    const WeightView &output() const { return output_; }
+    const std::vector<float> &output_norm() const { return output_norm_; }
+
+private:
+    GgufFile file_;
+    HParams hp_;
+    WeightView token_embd_, output_;
+    std::vector<float> output_norm_;
+    std::vector<LayerWeights> layers_;
+};
+
+}  // namespace tiller

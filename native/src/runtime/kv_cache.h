@@ -1,0 +1,45 @@
+// Per-session key/value cache (float32). Global layers keep every position; sliding-window
+// layers keep a ring of window + kSwaRewindSlack positions, so memory follows the window.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/hparams.h"
+
+namespace tiller {
+
+class KvCache {
+public:
+    // Rewinding within this many tokens keeps sliding layers exact.
+    static constexpr int64_t kSwaRewindSlack = 256;
+
+    KvCache(const HParams &hp, int64_t n_ctx);
+
+    static int64_t bytes_needed(const HParams &hp, int64_t n_ctx);
+
+    float *k(int64_t il, int64_t pos) { return &layers_[il].k[slot(il, pos) * layers_[il].dim]; }
+    float *v(int64_t il, int64_t pos) { return &layers_[il].v[slot(il, pos) * layers_[il].dim]; }
+    const float *k(int64_t il, int64_t pos) const { return &layers_[il].k[slot(il, pos) * layers_[il].dim]; }
+    const float *v(int64_t il, int64_t pos) const { return &layers_[il].v[slot(il, pos) * layers_[il].dim]; }
+
+    // Record that positions up to pos_end (exclusive) were written.
+    void written(int64_t pos_end);
+    // The oldest position still held by every sliding layer.
+    int64_t oldest_swa_position() const { return oldest_swa_; }
+    void clear() { oldest_swa_ = 0; }
+
+private:
+    struct Layer {
+        int64_t capacity = 0;
+        int64_t dim = 0;
+        std::vector<float> k, v;
+    };
+    int64_t slot(int64_t il, int64_t pos) const { return pos % layers_[il].capacity; }
+
+    std::vector<Layer> layers_;
+    int64_t swa_capacity_ = 0;  // 0 when no layer slides
+    int64_t oldest_swa_ = 0;
+};
+
+}  // namespace tiller

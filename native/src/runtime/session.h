@@ -1,0 +1,64 @@
+// A session: one sequence over a shared model, with its KV cache, scratch buffers, outputs
+// (logits, captured residuals) and steering state (control vector).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/thread_pool.h"
+#include "model/model.h"
+#include "runtime/kv_cache.h"
+
+namespace tiller {
+
+class Session {
+public:
+    static constexpr int64_t kMaxUbatch = 512;
+
+    Session(std::shared_ptr<const Model> model, int64_t n_ctx, int n_threads);
+
+    int64_t n_ctx() const { return n_ctx_; }
+    int64_t position() const { return pos_; }
+    const Model &model() const { return *model_; }
+
+    void evaluate(const int32_t *tokens, int64_t n, bool all_logits);
+    const std::vector<float> &logits() const { return logits_; }
+    int64_t logit_rows() const { return logit_rows_; }
+
+    void reset();
+    void rewind(int64_t n);
+
+    void set_capture(const std::vector<int32_t> &layers);
+    // nullptr when the layer is not captured.
+    const std::vector<float> *captured(int32_t layer) const;
+    int64_t captured_tokens() const { return captured_tokens_; }
+
+    void set_control(const float *data, int64_t len, int64_t n_embd, int64_t il_start, int64_t il_end);
+
+private:
+    // One ubatch through every layer; out_rows (T x n_embd) receives the normed final hidden
+    // states of the tokens whose logits are wanted (first_out.. of the batch).
+    void forward(const int32_t *tokens, int64_t t, int64_t capture_row0, int64_t first_out, float *logits_out);
+
+    std::shared_ptr<const Model> model_;
+    int64_t n_ctx_;
+    ThreadPool pool_;
+    KvCache cache_;
+    int64_t pos_ = 0;
+
+    // Scratch, sized for kMaxUbatch tokens.
+    std::vector<float> x_, h_, q_, k_, v_, attn_, gate_, up_;
+
+    std::vector<float> logits_;
+    int64_t logit_rows_ = 0;
+
+    std::map<int32_t, std::vector<float>> capture_;
+    int64_t captured_tokens_ = 0;
+
+    std::vector<float> control_;       // n_layer x n_embd
+    std::vector<bool> control_on_;     // per layer
+};
+
+}  // namespace tiller
