@@ -1,0 +1,44 @@
+package dev.tiller.cli;
+
+import dev.tiller.Model;
+import dev.tiller.Session;
+import dev.tiller.SessionOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tiller residuals --model M.gguf --tokens ... --out F.f32}: every layer's resid_post as
+ * records {@code int32 layer, int32 n_embd, int32 n_tokens, float32[n_tokens][n_embd]}.
+ */
+@Command(name = "residuals", mixinStandardHelpOptions = true,
+        description = "Write every layer's residual stream (resid_post) in the fixture record format.")
+final class ResidualsCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions opts;
+
+    @Option(names = "--out", required = true, paramLabel = "F.f32", description = "output file")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        try (Model model = Model.load(opts.model);
+                Session session = model.newSession(SessionOptions.defaults()
+                        .withContextLength(Math.max(opts.tokens.length, 1)).withThreads(opts.threads));
+                F32Writer w = new F32Writer(out)) {
+            int nLayer = model.info().layerCount(), nEmbd = model.info().embeddingLength();
+            opts.applyControlVectors(session, nLayer);
+            session.captureLayers(IntStream.range(0, nLayer).toArray());
+            session.evaluate(opts.tokens);
+            for (int il = 0; il < nLayer; il++) {
+                w.writeInts(il, nEmbd, opts.tokens.length);
+                w.write(session.captured(il));
+            }
+        }
+        return 0;
+    }
+}

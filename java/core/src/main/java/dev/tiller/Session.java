@@ -1,0 +1,252 @@
+package dev.tiller;
+
+import static dev.tiller.bindings.tiller_h.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One sequence over a model: a KV cache, the logits of the last evaluation and optional residual
+ * capture and control vector. A session is driven by one thread at a time; a call while another
+ * thread is inside the session fails with {@link SessionStateException} rather than corrupting it.
+ *
+ * <p>Logits and captured activations are views of native memory owned by the session (no copy).
+ * A view stays valid until the next {@code evaluate}, {@code reset}, {@code rewind} or
+ * {@code close}; using it afterwards throws {@link IllegalStateException}.
+ */
+public final class Session implements AutoCloseable {
+    private final Model model;
+    private final int nVocab;
+    private final int nEmbd;
+    private final int nLayer;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Arena arena = Arena.ofShared();
+    private MemorySegment handle;
+    private Arena results = Arena.ofShared();
+    private MemorySegment tokenBuffer = MemorySegment.NULL;
+    private int[] capturedLayers = new int[0];
+
+    private Session(Model model, MemorySegment handle) {
+        this.model = model;
+        this.handle = handle;
+        ModelInfo info = model.info();
+        this.nVocab = info.vocabularySize();
+        this.nEmbd = info.embeddingLength();
+        this.nLayer = info.layerCount();
+    }
+
+    static Session create(Model model, MemorySegment modelHandle, SessionOptions options) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ValueLayout.ADDRESS);
+            Native.check(tiller_session_new(modelHandle, options.contextLength(), options.threads(), out));
+            return new Session(model, Native.readPointer(out));
+        }
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    /**
+     * Evaluates tokens appended at the current position and returns the logits of the last one
+     * ({@code n_vocab} floats).
+     */
+    public MemorySegment evaluate(int[] tokens) {
+        return run(tokens, false);
+    }
+
+    /** Evaluates tokens and returns the logits of every one of them ({@code tokens.length x n_vocab} floats, row-major). */
+    public MemorySegment evaluateAll(int[] tokens) {
+        return run(tokens, true);
+    }
+
+    /** The logits of the last evaluation (as returned by it). */
+    public MemorySegment logits() {
+        enter();
+        try {
+            return logitsView();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int position() {
+        enter();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ValueLayout.JAVA_INT);
+            Native.check(tiller_session_position(handle, p));
+            return p.get(ValueLayout.JAVA_INT, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int contextLength() {
+        enter();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ValueLayout.JAVA_INT);
+            Native.check(tiller_session_n_ctx(handle, p));
+            return p.get(ValueLayout.JAVA_INT, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forgets every token (the KV cache is reused). */
+    public void reset() {
+        enter();
+        try {
+            invalidateViews();
+            Native.check(tiller_session_reset(handle));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops the last n tokens, so that evaluation continues from position {@code position() - n}. */
+    public void rewind(int n) {
+        enter();
+        try {
+            invalidateViews();
+            Native.check(tiller_session_rewind(handle, n));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records {@code resid_post(L)} of these layers on every evaluation (no layers: stop capturing). */
+    public void captureLayers(int... layers) {
+        Objects.requireNonNull(layers, "layers");
+        enter();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment seg = layers.length == 0 ? MemorySegment.NULL : a.allocateFrom(ValueLayout.JAVA_INT, layers);
+            Native.check(tiller_session_set_capture(handle, seg, layers.length));
+            capturedLayers = layers.clone();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The residual stream after block {@code layer} for the tokens of the last evaluation:
+     * {@code n_tokens x n_embd} floats, row-major, viewed in native memory.
+     */
+    public MemorySegment captured(int layer) {
+        enter();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment data = a.allocate(ValueLayout.ADDRESS), rows = a.allocate(ValueLayout.JAVA_INT);
+            Native.check(tiller_session_capture(handle, layer, data, rows));
+            long bytes = (long) rows.get(ValueLayout.JAVA_INT, 0) * nEmbd * Float.BYTES;
+            MemorySegment p = Native.readPointer(data);
+            if (bytes == 0 || p.equals(MemorySegment.NULL)) return MemorySegment.NULL.reinterpret(0);
+            return p.reinterpret(bytes, results, null).asReadOnly();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The layers being captured. */
+    public int[] capturedLayers() {
+        return capturedLayers.clone();
+    }
+
+    /**
+     * Applies a control vector as llama.cpp does: its direction for layer {@code il} is added to
+     * {@code resid_post(il)} for {@code layerStart <= il <= layerEnd}; layer 0 is never steered.
+     */
+    public void setControlVector(ControlVector vector, int layerStart, int layerEnd) {
+        Objects.requireNonNull(vector, "vector");
+        if (vector.embeddingLength() != nEmbd) {
+            throw new InvalidArgumentException(0, "control vector has " + vector.embeddingLength()
+                    + " dimensions but the model has " + nEmbd);
+        }
+        float[] flat = vector.flatten();
+        enter();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment seg = a.allocateFrom(ValueLayout.JAVA_FLOAT, flat);
+            Native.check(tiller_session_set_control(handle, seg, flat.length, nEmbd, layerStart, layerEnd));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Applies a control vector to layers 1 .. n_layer - 1 (llama.cpp's default range). */
+    public void setControlVector(ControlVector vector) {
+        setControlVector(vector, 1, nLayer);
+    }
+
+    public void clearControlVector() {
+        enter();
+        try {
+            Native.check(tiller_session_set_control(handle, MemorySegment.NULL, 0, nEmbd, 0, 0));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isOpen() {
+        return handle != null;
+    }
+
+    /** Frees the session; waits for a call running on another thread to finish first. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (handle == null) return;
+            results.close();
+            arena.close();
+            Native.check(tiller_session_free(handle));
+            handle = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private MemorySegment run(int[] tokens, boolean all) {
+        Objects.requireNonNull(tokens, "tokens");
+        if (tokens.length == 0) throw new InvalidArgumentException(0, "no tokens to evaluate");
+        enter();
+        try {
+            invalidateViews();
+            long bytes = (long) tokens.length * Integer.BYTES;
+            if (tokenBuffer.byteSize() < bytes) tokenBuffer = arena.allocate(Math.max(bytes, 4096), 64);
+            MemorySegment.copy(tokens, 0, tokenBuffer, ValueLayout.JAVA_INT, 0, tokens.length);
+            Native.check(tiller_session_evaluate(handle, tokenBuffer, tokens.length, all ? 1 : 0));
+            return logitsView();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private MemorySegment logitsView() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment data = a.allocate(ValueLayout.ADDRESS), rows = a.allocate(ValueLayout.JAVA_INT);
+            Native.check(tiller_session_logits(handle, data, rows));
+            long bytes = (long) rows.get(ValueLayout.JAVA_INT, 0) * nVocab * Float.BYTES;
+            MemorySegment p = Native.readPointer(data);
+            if (bytes == 0 || p.equals(MemorySegment.NULL)) {
+                throw new SessionStateException(0, "no logits: nothing has been evaluated since the last reset");
+            }
+            return p.reinterpret(bytes, results, null).asReadOnly();
+        }
+    }
+
+    private void invalidateViews() {
+        results.close();
+        results = Arena.ofShared();
+    }
+
+    private void enter() {
+        if (!lock.tryLock()) {
+            throw new SessionStateException(0, "session is in use by another thread (a session is driven by one thread at a time)");
+        }
+        if (handle == null) {
+            lock.unlock();
+            throw new SessionStateException(0, "session is closed");
+        }
+    }
+}
