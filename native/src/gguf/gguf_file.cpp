@@ -111,8 +111,8 @@ int64_t TensorInfo::row_bytes() const {
 GgufFile::GgufFile(const std::string &path) : map_(std::make_unique<MappedFile>(path)) {
     const char *p = path.c_str();
     Cursor c(path, map_->data(), map_->size());
-    c.need(4, "magic");
-    if (std::memcmp(c.here(), "GGUF", 4) != 0) fail(TILLER_ERR_FORMAT, "%s: not a GGUF file (bad magic)", p);
+    if (map_->size() < 4 || std::memcmp(c.here(), "GGUF", 4) != 0)
+        fail(TILLER_ERR_FORMAT, "%s: not a GGUF file (bad magic)", p);
     c.skip(4, "magic");
     version_ = c.read<uint32_t>("version");
     if (version_ == 0x02000000u || version_ == 0x03000000u)

@@ -1,0 +1,59 @@
+package dev.tiller;
+
+/**
+ * Compares logits with a reference as ../shared/fixtures/README.md defines it: maximum absolute
+ * difference, mean over positions of KL(softmax(ref) || softmax(out)), and top-1 agreement.
+ */
+public record LogitComparison(double maxAbs, double meanKl, double top1) {
+
+    public static LogitComparison of(float[] ref, float[] out, int nVocab) {
+        if (ref.length != out.length) throw new AssertionError("length " + out.length + " != reference " + ref.length);
+        int rows = ref.length / nVocab;
+        double maxAbs = 0, kl = 0;
+        int agree = 0;
+        for (int t = 0; t < rows; t++) {
+            int off = t * nVocab;
+            double mr = Double.NEGATIVE_INFINITY, mo = Double.NEGATIVE_INFINITY;
+            int ar = 0, ao = 0;
+            for (int i = 0; i < nVocab; i++) {
+                maxAbs = Math.max(maxAbs, Math.abs(ref[off + i] - out[off + i]));
+                if (ref[off + i] > mr) { mr = ref[off + i]; ar = i; }
+                if (out[off + i] > mo) { mo = out[off + i]; ao = i; }
+            }
+            double sr = 0, so = 0;
+            for (int i = 0; i < nVocab; i++) {
+                sr += Math.exp(ref[off + i] - mr);
+                so += Math.exp(out[off + i] - mo);
+            }
+            double lsr = Math.log(sr), lso = Math.log(so), k = 0;
+            for (int i = 0; i < nVocab; i++) {
+                double lr = ref[off + i] - mr - lsr, lo = out[off + i] - mo - lso;
+                k += Math.exp(lr) * (lr - lo);
+            }
+            kl += k;
+            if (ar == ao) agree++;
+        }
+        return new LogitComparison(maxAbs, kl / rows, (double) agree / rows);
+    }
+
+    /** The tolerance row of the fixtures README for a weight type. */
+    public record Tolerance(double maxAbs, double meanKl, double top1) {
+        public static Tolerance forWeights(String weights) {
+            return switch (weights) {
+                case "F32" -> new Tolerance(0.05, 1e-6, 1.0);
+                case "F16" -> new Tolerance(0.1, 1e-6, 1.0);
+                case "BF16" -> new Tolerance(0.5, 1e-5, 0.98);
+                default -> new Tolerance(1.5, 1e-3, 0.95);
+            };
+        }
+    }
+
+    public boolean within(Tolerance t) {
+        return maxAbs <= t.maxAbs() && meanKl <= t.meanKl() && top1 >= t.top1();
+    }
+
+    @Override
+    public String toString() {
+        return String.format("max|diff| %.4g, mean KL %.3g, top-1 %.1f%%", maxAbs, meanKl, top1 * 100);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tiller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every case of the fixture manifest against llama.cpp's outputs: logits batched and incremental,
+ * per-layer residuals, and control-vector runs, within the documented tolerances.
+ */
+class NumericsFixtureTest {
+
+    @TestFactory
+    Stream<DynamicTest> everyManifestCase() {
+        List<Fixtures.Case> cases = Fixtures.cases();
+        assertFalse(cases.isEmpty(), "the fixture manifest lists no cases");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Fixtures.Case c : cases) {
+            tests.add(DynamicTest.dynamicTest(c.model() + " logits (batched)", () -> checkLogits(c, false)));
+            tests.add(DynamicTest.dynamicTest(c.model() + " logits (incremental)", () -> checkLogits(c, true)));
+            if (c.resid() != null) tests.add(DynamicTest.dynamicTest(c.model() + " residuals", () -> checkResiduals(c)));
+            for (Fixtures.CvecRun r : c.cvec()) {
+                tests.add(DynamicTest.dynamicTest(c.model() + " control vector x" + r.strength(), () -> checkCvec(c, r)));
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void checkLogits(Fixtures.Case c, boolean incremental) {
+        try (Model model = Model.load(c.modelPath()); Session s = model.newSession(new SessionOptions(c.tokens().length, 2))) {
+            assertEquals(c.arch(), model.info().architecture());
+            assertEquals(c.nVocab(), model.info().vocabularySize());
+            float[] out = incremental ? incremental(s, c.tokens(), c.nVocab()) : s.evaluateAll(c.tokens()).toArray(ValueLayout.JAVA_FLOAT);
+            assertWithin(c, Fixtures.readF32(c.logits()), out);
+        }
+    }
+
+    static float[] incremental(Session s, int[] tokens, int nVocab) {
+        float[] out = new float[tokens.length * nVocab];
+        for (int i = 0; i < tokens.length; i++) {
+            MemorySegment row = s.evaluate(new int[] {tokens[i]});
+            MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, out, i * nVocab, nVocab);
+        }
+        return out;
+    }
+
+    private static void checkResiduals(Fixtures.Case c) {
+        List<float[]> ref = Fixtures.readResiduals(c.resid(), c.nLayer());
+        try (Model model = Model.load(c.modelPath()); Session s = model.newSession(new SessionOptions(c.tokens().length, 2))) {
+            int[] all = new int[c.nLayer()];
+            for (int i = 0; i < all.length; i++) all[i] = i;
+            s.captureLayers(all);
+            s.evaluate(c.tokens());
+            for (int il = 0; il < c.nLayer(); il++) {
+                float[] out = s.captured(il).toArray(ValueLayout.JAVA_FLOAT);
+                float[] r = ref.get(il);
+                assertEquals(r.length, out.length, "layer " + il + " size");
+                double num = 0, den = 0;
+                for (int i = 0; i < r.length; i++) {
+                    num += (out[i] - r[i]) * (double) (out[i] - r[i]);
+                    den += r[i] * (double) r[i];
+                }
+                double rel = Math.sqrt(num / den);
+                assertTrue(rel <= 1e-3, c.model() + " layer " + il + ": relative error " + rel + " > 1e-3");
+            }
+        }
+    }
+
+    private static void checkCvec(Fixtures.Case c, Fixtures.CvecRun r) {
+        try (Model model = Model.load(c.modelPath()); Session s = model.newSession(new SessionOptions(c.tokens().length, 2))) {
+            s.setControlVector(ControlVector.load(r.file()).scale(r.strength()));
+            float[] out = s.evaluateAll(c.tokens()).toArray(ValueLayout.JAVA_FLOAT);
+            LogitComparison cmp = LogitComparison.of(Fixtures.readF32(r.logits()), out, c.nVocab());
+            assertTrue(cmp.within(LogitComparison.Tolerance.forWeights("F32")), c.model() + " cvec x" + r.strength() + ": " + cmp);
+            // The steered run must differ from the plain one by far more than the tolerance.
+            LogitComparison plain = LogitComparison.of(Fixtures.readF32(c.logits()), out, c.nVocab());
+            assertTrue(plain.maxAbs() > 0.5, "control vector had no visible effect: " + plain);
+        }
+    }
+
+    private static void assertWithin(Fixtures.Case c, float[] ref, float[] out) {
+        LogitComparison cmp = LogitComparison.of(ref, out, c.nVocab());
+        LogitComparison.Tolerance tol = LogitComparison.Tolerance.forWeights(c.weights());
+        assertTrue(cmp.within(tol), c.model() + " (" + c.weights() + "): " + cmp + " exceeds " + tol);
+    }
+}

@@ -1,0 +1,98 @@
+// Block formats decoded by hand-built blocks whose values follow from ggml's layout description
+// (runtime-quant-tokenizer.md), and the half-precision conversions on exact values.
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "gguf/ggml_type.h"
+#include "quant/dequantize.h"
+#include "quant/half.h"
+#include "test.h"
+
+using namespace tiller;
+
+TEST(fp16_and_bf16_exact_values) {
+    CHECK(fp16_to_f32(0x3C00) == 1.0f);
+    CHECK(fp16_to_f32(0xC000) == -2.0f);
+    CHECK(fp16_to_f32(0x3800) == 0.5f);
+    CHECK(fp16_to_f32(0x7BFF) == 65504.0f);
+    CHECK(fp16_to_f32(0x0001) == std::ldexp(1.0f, -24));  // smallest subnormal
+    CHECK(fp16_to_f32(0x03FF) == std::ldexp(1023.0f, -24));
+    CHECK(std::isinf(fp16_to_f32(0x7C00)));
+    CHECK(std::isnan(fp16_to_f32(0x7E00)));
+    CHECK(fp16_to_f32(0x8000) == 0.0f && std::signbit(fp16_to_f32(0x8000)));
+    CHECK(bf16_to_f32(0x3F80) == 1.0f);
+    CHECK(bf16_to_f32(0xC040) == -3.0f);
+}
+
+TEST(q8_0_block) {
+    uint8_t b[34];
+    uint16_t d = 0x3400;  // 0.25
+    std::memcpy(b, &d, 2);
+    for (int j = 0; j < 32; ++j) b[2 + j] = static_cast<uint8_t>(static_cast<int8_t>(j - 16));
+    float y[32];
+    dequantize_row(GGML_Q8_0, b, y, 32);
+    for (int j = 0; j < 32; ++j) CHECK(y[j] == (j - 16) * 0.25f);
+}
+
+TEST(q4_0_block_low_nibbles_first) {
+    uint8_t b[18];
+    uint16_t d = 0x3800;  // 0.5
+    std::memcpy(b, &d, 2);
+    for (int j = 0; j < 16; ++j) b[2 + j] = static_cast<uint8_t>(j | ((15 - j) << 4));
+    float y[32];
+    dequantize_row(GGML_Q4_0, b, y, 32);
+    for (int j = 0; j < 16; ++j) {
+        CHECK(y[j] == (j - 8) * 0.5f);
+        CHECK(y[j + 16] == (15 - j - 8) * 0.5f);
+    }
+}
+
+TEST(q4_1_block_adds_min) {
+    uint8_t b[20];
+    uint16_t d = 0x3C00, m = 0xC000;  // 1.0, -2.0
+    std::memcpy(b, &d, 2);
+    std::memcpy(b + 2, &m, 2);
+    for (int j = 0; j < 16; ++j) b[4 + j] = static_cast<uint8_t>(j | (j << 4));
+    float y[32];
+    dequantize_row(GGML_Q4_1, b, y, 32);
+    for (int j = 0; j < 16; ++j) CHECK(y[j] == j - 2.0f && y[j + 16] == j - 2.0f);
+}
+
+TEST(q5_0_fifth_bit_from_qh) {
+    uint8_t b[22] = {};
+    uint16_t d = 0x3C00;
+    std::memcpy(b, &d, 2);
+    uint32_t qh = 0x00010001u;  // bit 0 -> element 0, bit 16 -> element 16
+    std::memcpy(b + 2, &qh, 4);
+    float y[32];
+    dequantize_row(GGML_Q5_0, b, y, 32);
+    CHECK(y[0] == 0.0f);    // (0 | 16) - 16
+    CHECK(y[1] == -16.0f);  // (0 | 0) - 16
+    CHECK(y[16] == 0.0f);
+    CHECK(y[17] == -16.0f);
+}
+
+TEST(q6_k_uniform_block) {
+    // All quants 32 (q = 0 after the -32 offset) except one, scales 1, d = 1.
+    std::vector<uint8_t> b(210, 0);
+    // ql nibble 0 and qh bits 2 => q = 32 for every element: qh = 0b10 per 2-bit field.
+    for (int i = 0; i < 64; ++i) b[128 + i] = 0xAA;
+    for (int i = 0; i < 16; ++i) b[192 + i] = 1;
+    uint16_t d = 0x3C00;
+    std::memcpy(&b[208], &d, 2);
+    b[0] = 0x05;  // element 0: low nibble 5 -> q = 37 - 32 = 5
+    float y[256];
+    dequantize_row(GGML_Q6_K, b.data(), y, 256);
+    CHECK(y[0] == 5.0f);
+    for (int i = 1; i < 256; ++i) CHECK(y[i] == 0.0f);
+}
+
+TEST(type_table) {
+    CHECK(type_traits(GGML_Q4_K).block_bytes == 144 && type_traits(GGML_Q4_K).block_elems == 256);
+    CHECK(type_traits(GGML_Q5_K).block_bytes == 176);
+    CHECK(type_traits(GGML_Q6_K).block_bytes == 210);
+    CHECK(type_traits(GGML_BF16).supported);
+    CHECK(!type_traits(16).supported && std::strcmp(type_name(16), "IQ2_XXS") == 0);
+    CHECK(type_traits(99).name == nullptr);
+}

@@ -1,0 +1,49 @@
+// A minimal test harness for the native tests (run by ctest): TEST registers a function,
+// CHECK records a failure and continues, REQUIRE stops the test.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tiller_test {
+
+struct Registry {
+    static std::vector<std::pair<std::string, std::function<void()>>> &tests() {
+        static std::vector<std::pair<std::string, std::function<void()>>> t;
+        return t;
+    }
+};
+
+struct Register {
+    Register(const char *name, std::function<void()> fn) { Registry::tests().emplace_back(name, std::move(fn)); }
+};
+
+struct Failure {};
+
+extern int g_failures;
+
+}  // namespace tiller_test
+
+#define TEST(name)                                                                 \
+    static void name();                                                            \
+    static tiller_test::Register reg_##name(#name, name);                         \
+    static void name()
+
+#define CHECK(cond)                                                                \
+    do {                                                                           \
+        if (!(cond)) {                                                             \
+            std::fprintf(stderr, "  %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+            ++tiller_test::g_failures;                                             \
+        }                                                                          \
+    } while (0)
+
+#define REQUIRE(cond)                                                              \
+    do {                                                                           \
+        if (!(cond)) {                                                             \
+            std::fprintf(stderr, "  %s:%d: REQUIRE failed: %s\n", __FILE__, __LINE__, #cond); \
+            ++tiller_test::g_failures;                                             \
+            throw tiller_test::Failure{};                                          \
+        }                                                                          \
+    } while (0)
