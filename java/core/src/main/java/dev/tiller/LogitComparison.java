@@ -1,13 +1,18 @@
 package dev.tiller;
 
 /**
- * Compares logits with a reference as ../shared/fixtures/README.md defines it: maximum absolute
- * difference, mean over positions of KL(softmax(ref) || softmax(out)), and top-1 agreement.
+ * How far logits are from a reference (for example llama.cpp's, or an F32 model's against its
+ * quantized copy): maximum absolute difference, mean over positions of
+ * KL(softmax(ref) || softmax(out)), and top-1 agreement. The tolerances are those the project's
+ * reference fixtures use per weight type.
  */
 public record LogitComparison(double maxAbs, double meanKl, double top1) {
 
     public static LogitComparison of(float[] ref, float[] out, int nVocab) {
-        if (ref.length != out.length) throw new AssertionError("length " + out.length + " != reference " + ref.length);
+        if (ref.length != out.length || nVocab <= 0 || ref.length % nVocab != 0) {
+            throw new InvalidArgumentException(0, "logits of " + out.length + " values cannot be compared with a reference of "
+                    + ref.length + " values in rows of " + nVocab);
+        }
         int rows = ref.length / nVocab;
         double maxAbs = 0, kl = 0;
         int agree = 0;
