@@ -20,6 +20,8 @@ public final class GgufBuilder {
     private final List<Kv> kvs = new ArrayList<>();
     private final List<Tensor> tensors = new ArrayList<>();
     private int alignment = 32;
+    private int version = 3;
+    private boolean reverseData;
 
     /** Offsets of the section boundaries of the last build(): after the header, after each KV, each tensor info, data start, end. */
     public final List<Long> boundaries = new ArrayList<>();
@@ -37,6 +39,9 @@ public final class GgufBuilder {
     public GgufBuilder floats(String k, float[] v) { kvs.add(new Kv(k, 9, v, 6)); return this; }
     public GgufBuilder ints(String k, int[] v) { kvs.add(new Kv(k, 9, v, 5)); return this; }
     public GgufBuilder alignment(int a) { alignment = a; return u32("general.alignment", a); }
+    public GgufBuilder version(int v) { version = v; return this; }
+    /** Lays the tensor data out in reverse order of the tensor infos (GGUF allows any order). */
+    public GgufBuilder reverseData() { reverseData = true; return this; }
 
     public GgufBuilder tensor(String name, long[] ne, float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -71,7 +76,7 @@ public final class GgufBuilder {
         kvOffsets.clear();
         Out o = new Out();
         o.bytes("GGUF".getBytes(StandardCharsets.US_ASCII));
-        o.i32(3);
+        o.i32(version);
         o.i64(tensors.size());
         o.i64(kvs.size());
         boundaries.add((long) o.size());
@@ -92,23 +97,27 @@ public final class GgufBuilder {
             }
             boundaries.add((long) o.size());
         }
+        List<Tensor> dataOrder = new ArrayList<>(tensors);
+        if (reverseData) java.util.Collections.reverse(dataOrder);
+        java.util.Map<Tensor, Long> offsets = new java.util.IdentityHashMap<>();
         long offset = 0;
-        List<Long> offsets = new ArrayList<>();
+        for (Tensor t : dataOrder) {
+            offsets.put(t, offset);
+            offset += pad(t.data().length);
+        }
         for (Tensor t : tensors) {
             tensorInfoOffsets.add((long) o.size());
             o.str(t.name());
             o.i32(t.ne().length);
             for (long d : t.ne()) o.i64(d);
             o.i32(t.type());
-            o.i64(offset);
-            offsets.add(offset);
-            offset += pad(t.data().length);
+            o.i64(offsets.get(t));
             boundaries.add((long) o.size());
         }
         while (o.size() % alignment != 0) o.u8(0);
         dataStart = o.size();
         boundaries.add(dataStart);
-        for (Tensor t : tensors) {
+        for (Tensor t : dataOrder) {
             o.bytes(t.data());
             while ((o.size() - dataStart) % alignment != 0) o.u8(0);
         }
