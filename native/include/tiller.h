@@ -72,9 +72,29 @@ extern "C" {
 #define TILLER_LAYER_N_FF 3
 #define TILLER_LAYER_COUNT 4
 
+/* Indices into the array filled by tiller_tokenizer_info. */
+#define TILLER_TOK_N_VOCAB 0
+#define TILLER_TOK_BOS 1
+#define TILLER_TOK_EOS 2
+#define TILLER_TOK_EOT 3
+#define TILLER_TOK_UNK 4
+#define TILLER_TOK_PAD 5
+#define TILLER_TOK_ADD_BOS 6
+#define TILLER_TOK_ADD_EOS 7
+#define TILLER_TOK_COUNT 8
+
+/* Token types (tokenizer.ggml.token_type). */
+#define TILLER_TOKEN_NORMAL 1
+#define TILLER_TOKEN_UNKNOWN 2
+#define TILLER_TOKEN_CONTROL 3
+#define TILLER_TOKEN_USER_DEFINED 4
+#define TILLER_TOKEN_UNUSED 5
+#define TILLER_TOKEN_BYTE 6
+
 typedef struct tiller_model tiller_model;
 typedef struct tiller_session tiller_session;
 typedef struct tiller_cvec tiller_cvec;
+typedef struct tiller_tokenizer tiller_tokenizer;
 
 /* Errors and version. */
 TILLER_API const char *tiller_last_error(void);
@@ -142,6 +162,29 @@ TILLER_API int32_t tiller_cvec_free(tiller_cvec *cvec);
 TILLER_API int32_t tiller_cvec_info(const tiller_cvec *cvec, int32_t *n_embd, int32_t *max_layer);
 /* The direction of one layer (n_embd floats), or NULL when the file has none for that layer. */
 TILLER_API int32_t tiller_cvec_direction(const tiller_cvec *cvec, int32_t layer, const float **data);
+
+/* Tokenizer (SentencePiece as GGUF carries it), from any GGUF with tokenizer.ggml.* keys
+ * (vocab-only files included) or from a loaded model. Thread-safe; independent of the model's
+ * lifetime once created. */
+TILLER_API int32_t tiller_tokenizer_load(const char *path, tiller_tokenizer **out);
+TILLER_API int32_t tiller_tokenizer_from_model(const tiller_model *model, tiller_tokenizer **out);
+TILLER_API int32_t tiller_tokenizer_free(tiller_tokenizer *tokenizer);
+TILLER_API int32_t tiller_tokenizer_info(const tiller_tokenizer *tokenizer, int64_t *out, int32_t n);
+/* Encodes len bytes of UTF-8. Writes up to capacity ids and sets *n_tokens to the full count
+ * (never more than len + 2). add_special: BOS/EOS as the vocabulary says; parse_special: special
+ * token text becomes control tokens. */
+TILLER_API int32_t tiller_tokenize(const tiller_tokenizer *tokenizer, const char *text, int64_t len,
+                                   int32_t add_special, int32_t parse_special, int32_t *out, int64_t capacity,
+                                   int64_t *n_tokens);
+/* The bytes of a token for decoding (may be a partial UTF-8 character); control tokens are empty
+ * unless special != 0. Points into the tokenizer; not NUL-terminated. */
+TILLER_API int32_t tiller_token_piece(const tiller_tokenizer *tokenizer, int32_t id, int32_t special,
+                                      const char **data, int64_t *len);
+/* The token's text as stored in the vocabulary. */
+TILLER_API int32_t tiller_token_text(const tiller_tokenizer *tokenizer, int32_t id, const char **data, int64_t *len);
+TILLER_API int32_t tiller_token_type(const tiller_tokenizer *tokenizer, int32_t id, int32_t *type);
+/* The id of the token whose text is exactly these bytes, or -1. */
+TILLER_API int32_t tiller_token_find(const tiller_tokenizer *tokenizer, const char *text, int64_t len, int32_t *id);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
 #include "model/model.h"
 #include "runtime/session.h"
 #include "steer/control_vector.h"
+#include "tokenizer/tokenizer.h"
 
 struct tiller_model {
     std::shared_ptr<const tiller::Model> model;
@@ -17,4 +18,8 @@ struct tiller_session {
 
 struct tiller_cvec {
     std::unique_ptr<tiller::ControlVectorFile> file;
+};
+
+struct tiller_tokenizer {
+    std::unique_ptr<tiller::Tokenizer> tokenizer;
 };

@@ -146,6 +146,51 @@ public final class tiller_h {
     private static final int TILLER_LAYER_COUNT = 4;
     public static int TILLER_LAYER_COUNT() { return TILLER_LAYER_COUNT; }
 
+    private static final int TILLER_TOK_N_VOCAB = 0;
+    public static int TILLER_TOK_N_VOCAB() { return TILLER_TOK_N_VOCAB; }
+
+    private static final int TILLER_TOK_BOS = 1;
+    public static int TILLER_TOK_BOS() { return TILLER_TOK_BOS; }
+
+    private static final int TILLER_TOK_EOS = 2;
+    public static int TILLER_TOK_EOS() { return TILLER_TOK_EOS; }
+
+    private static final int TILLER_TOK_EOT = 3;
+    public static int TILLER_TOK_EOT() { return TILLER_TOK_EOT; }
+
+    private static final int TILLER_TOK_UNK = 4;
+    public static int TILLER_TOK_UNK() { return TILLER_TOK_UNK; }
+
+    private static final int TILLER_TOK_PAD = 5;
+    public static int TILLER_TOK_PAD() { return TILLER_TOK_PAD; }
+
+    private static final int TILLER_TOK_ADD_BOS = 6;
+    public static int TILLER_TOK_ADD_BOS() { return TILLER_TOK_ADD_BOS; }
+
+    private static final int TILLER_TOK_ADD_EOS = 7;
+    public static int TILLER_TOK_ADD_EOS() { return TILLER_TOK_ADD_EOS; }
+
+    private static final int TILLER_TOK_COUNT = 8;
+    public static int TILLER_TOK_COUNT() { return TILLER_TOK_COUNT; }
+
+    private static final int TILLER_TOKEN_NORMAL = 1;
+    public static int TILLER_TOKEN_NORMAL() { return TILLER_TOKEN_NORMAL; }
+
+    private static final int TILLER_TOKEN_UNKNOWN = 2;
+    public static int TILLER_TOKEN_UNKNOWN() { return TILLER_TOKEN_UNKNOWN; }
+
+    private static final int TILLER_TOKEN_CONTROL = 3;
+    public static int TILLER_TOKEN_CONTROL() { return TILLER_TOKEN_CONTROL; }
+
+    private static final int TILLER_TOKEN_USER_DEFINED = 4;
+    public static int TILLER_TOKEN_USER_DEFINED() { return TILLER_TOKEN_USER_DEFINED; }
+
+    private static final int TILLER_TOKEN_UNUSED = 5;
+    public static int TILLER_TOKEN_UNUSED() { return TILLER_TOKEN_UNUSED; }
+
+    private static final int TILLER_TOKEN_BYTE = 6;
+    public static int TILLER_TOKEN_BYTE() { return TILLER_TOKEN_BYTE; }
+
     private static class tiller_last_error {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_POINTER);
         public static final MemorySegment ADDR = findOrThrow("tiller_last_error");
@@ -887,6 +932,204 @@ public final class tiller_h {
         var mh$ = tiller_cvec_direction.HANDLE;
         try {
             return (int) mh$.invokeExact(cvec, layer, data);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_tokenizer_load {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_tokenizer_load");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_tokenizer_load$descriptor() { return tiller_tokenizer_load.DESC; }
+    public static MethodHandle tiller_tokenizer_load$handle() { return tiller_tokenizer_load.HANDLE; }
+    public static MemorySegment tiller_tokenizer_load$address() { return tiller_tokenizer_load.ADDR; }
+
+    /** {@code int32_t tiller_tokenizer_load(const char &#42; path, tiller_tokenizer &#42;&#42; out)} */
+    public static int tiller_tokenizer_load(MemorySegment path, MemorySegment out) {
+        var mh$ = tiller_tokenizer_load.HANDLE;
+        try {
+            return (int) mh$.invokeExact(path, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_tokenizer_from_model {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_tokenizer_from_model");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_tokenizer_from_model$descriptor() { return tiller_tokenizer_from_model.DESC; }
+    public static MethodHandle tiller_tokenizer_from_model$handle() { return tiller_tokenizer_from_model.HANDLE; }
+    public static MemorySegment tiller_tokenizer_from_model$address() { return tiller_tokenizer_from_model.ADDR; }
+
+    /** {@code int32_t tiller_tokenizer_from_model(const tiller_model &#42; model, tiller_tokenizer &#42;&#42; out)} */
+    public static int tiller_tokenizer_from_model(MemorySegment model, MemorySegment out) {
+        var mh$ = tiller_tokenizer_from_model.HANDLE;
+        try {
+            return (int) mh$.invokeExact(model, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_tokenizer_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_tokenizer_free");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_tokenizer_free$descriptor() { return tiller_tokenizer_free.DESC; }
+    public static MethodHandle tiller_tokenizer_free$handle() { return tiller_tokenizer_free.HANDLE; }
+    public static MemorySegment tiller_tokenizer_free$address() { return tiller_tokenizer_free.ADDR; }
+
+    /** {@code int32_t tiller_tokenizer_free(tiller_tokenizer &#42; tokenizer)} */
+    public static int tiller_tokenizer_free(MemorySegment tokenizer) {
+        var mh$ = tiller_tokenizer_free.HANDLE;
+        try {
+            return (int) mh$.invokeExact(tokenizer);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_tokenizer_info {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_tokenizer_info");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_tokenizer_info$descriptor() { return tiller_tokenizer_info.DESC; }
+    public static MethodHandle tiller_tokenizer_info$handle() { return tiller_tokenizer_info.HANDLE; }
+    public static MemorySegment tiller_tokenizer_info$address() { return tiller_tokenizer_info.ADDR; }
+
+    /** {@code int32_t tiller_tokenizer_info(const tiller_tokenizer &#42; tokenizer, int64_t &#42; out, int32_t n)} */
+    public static int tiller_tokenizer_info(MemorySegment tokenizer, MemorySegment out, int n) {
+        var mh$ = tiller_tokenizer_info.HANDLE;
+        try {
+            return (int) mh$.invokeExact(tokenizer, out, n);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_tokenize {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG_LONG, C_INT, C_INT, C_POINTER, C_LONG_LONG, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_tokenize");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_tokenize$descriptor() { return tiller_tokenize.DESC; }
+    public static MethodHandle tiller_tokenize$handle() { return tiller_tokenize.HANDLE; }
+    public static MemorySegment tiller_tokenize$address() { return tiller_tokenize.ADDR; }
+
+    /** {@code int32_t tiller_tokenize(const tiller_tokenizer &#42; tokenizer, const char &#42; text, int64_t len, int32_t add_special, int32_t parse_special, int32_t &#42; out, int64_t capacity, int64_t &#42; n_tokens)} */
+    public static int tiller_tokenize(MemorySegment tokenizer, MemorySegment text, long len, int add_special, int parse_special, MemorySegment out, long capacity, MemorySegment n_tokens) {
+        var mh$ = tiller_tokenize.HANDLE;
+        try {
+            return (int) mh$.invokeExact(tokenizer, text, len, add_special, parse_special, out, capacity, n_tokens);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_token_piece {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_token_piece");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_token_piece$descriptor() { return tiller_token_piece.DESC; }
+    public static MethodHandle tiller_token_piece$handle() { return tiller_token_piece.HANDLE; }
+    public static MemorySegment tiller_token_piece$address() { return tiller_token_piece.ADDR; }
+
+    /** {@code int32_t tiller_token_piece(const tiller_tokenizer &#42; tokenizer, int32_t id, int32_t special, const char &#42;&#42; data, int64_t &#42; len)} */
+    public static int tiller_token_piece(MemorySegment tokenizer, int id, int special, MemorySegment data, MemorySegment len) {
+        var mh$ = tiller_token_piece.HANDLE;
+        try {
+            return (int) mh$.invokeExact(tokenizer, id, special, data, len);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_token_text {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_token_text");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_token_text$descriptor() { return tiller_token_text.DESC; }
+    public static MethodHandle tiller_token_text$handle() { return tiller_token_text.HANDLE; }
+    public static MemorySegment tiller_token_text$address() { return tiller_token_text.ADDR; }
+
+    /** {@code int32_t tiller_token_text(const tiller_tokenizer &#42; tokenizer, int32_t id, const char &#42;&#42; data, int64_t &#42; len)} */
+    public static int tiller_token_text(MemorySegment tokenizer, int id, MemorySegment data, MemorySegment len) {
+        var mh$ = tiller_token_text.HANDLE;
+        try {
+            return (int) mh$.invokeExact(tokenizer, id, data, len);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_token_type {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_token_type");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_token_type$descriptor() { return tiller_token_type.DESC; }
+    public static MethodHandle tiller_token_type$handle() { return tiller_token_type.HANDLE; }
+    public static MemorySegment tiller_token_type$address() { return tiller_token_type.ADDR; }
+
+    /** {@code int32_t tiller_token_type(const tiller_tokenizer &#42; tokenizer, int32_t id, int32_t &#42; type)} */
+    public static int tiller_token_type(MemorySegment tokenizer, int id, MemorySegment type) {
+        var mh$ = tiller_token_type.HANDLE;
+        try {
+            return (int) mh$.invokeExact(tokenizer, id, type);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_token_find {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG_LONG, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_token_find");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_token_find$descriptor() { return tiller_token_find.DESC; }
+    public static MethodHandle tiller_token_find$handle() { return tiller_token_find.HANDLE; }
+    public static MemorySegment tiller_token_find$address() { return tiller_token_find.ADDR; }
+
+    /** {@code int32_t tiller_token_find(const tiller_tokenizer &#42; tokenizer, const char &#42; text, int64_t len, int32_t &#42; id)} */
+    public static int tiller_token_find(MemorySegment tokenizer, MemorySegment text, long len, MemorySegment id) {
+        var mh$ = tiller_token_find.HANDLE;
+        try {
+            return (int) mh$.invokeExact(tokenizer, text, len, id);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
