@@ -26,6 +26,7 @@ public final class Model implements AutoCloseable {
     private MemorySegment handle;
     private final ModelInfo info;
     private volatile Metadata metadata;
+    private volatile Tokenizer tokenizer;
 
     private Model(Path path, MemorySegment handle) {
         this.path = path;
@@ -65,6 +66,26 @@ public final class Model implements AutoCloseable {
             }
         }
         return m;
+    }
+
+    /**
+     * The model's tokenizer (built once, on first use). It stays usable after the model is closed,
+     * so that sessions can finish their work; it is freed when no longer referenced.
+     */
+    public Tokenizer tokenizer() {
+        Tokenizer t = tokenizer;
+        if (t == null) {
+            synchronized (this) {
+                if (tokenizer == null) tokenizer = withHandle(Tokenizer::fromModel);
+                t = tokenizer;
+            }
+        }
+        return t;
+    }
+
+    /** The Gemma chat template over this model's tokenizer. */
+    public ChatTemplate chatTemplate() {
+        return new ChatTemplate(tokenizer());
     }
 
     /** The tensors of the file, with zero-copy views of their data (valid until this model closes). */

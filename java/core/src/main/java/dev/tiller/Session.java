@@ -63,6 +63,42 @@ public final class Session implements AutoCloseable {
         return run(tokens, true);
     }
 
+    /**
+     * Generates from text appended at the current position. The text is tokenized as plain text
+     * (special-token text stays text); BOS is added when the session is empty.
+     */
+    public Generation generate(String prompt, SamplingParams params) {
+        Objects.requireNonNull(prompt, "prompt");
+        Tokenizer tok = model.tokenizer();
+        return generate(tok.encode(prompt, position() == 0, false), params);
+    }
+
+    /** Generates a model turn for a conversation, starting from an empty context (the session is reset). */
+    public Generation generate(java.util.List<ChatMessage> messages, SamplingParams params) {
+        Objects.requireNonNull(messages, "messages");
+        ChatTemplate template = model.chatTemplate();
+        int[] prompt = template.apply(messages, true);
+        reset();
+        return new Generation(this, model.tokenizer(), prompt, Objects.requireNonNull(params, "params"), template.stopTokens());
+    }
+
+    /** Generates from token ids appended at the current position. */
+    public Generation generate(int[] promptTokens, SamplingParams params) {
+        Objects.requireNonNull(promptTokens, "promptTokens");
+        return new Generation(this, model.tokenizer(), promptTokens, Objects.requireNonNull(params, "params"),
+                model.chatTemplate().stopTokens());
+    }
+
+    /** Blocking convenience: the whole generated text. */
+    public String complete(String prompt, SamplingParams params) {
+        return generate(prompt, params).complete();
+    }
+
+    /** Blocking convenience: the model's whole reply to a conversation. */
+    public String complete(java.util.List<ChatMessage> messages, SamplingParams params) {
+        return generate(messages, params).complete();
+    }
+
     /** The logits of the last evaluation (as returned by it). */
     public MemorySegment logits() {
         enter();
