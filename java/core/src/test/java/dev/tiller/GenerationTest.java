@@ -1,0 +1,97 @@
+package dev.tiller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Generation on the random-weight fixture model: limits, seeds, cancellation, stop strings, usage. */
+class GenerationTest {
+
+    private static List<GeneratedToken> run(Model m, SamplingParams p) {
+        try (Session s = m.newSession(new SessionOptions(256, 1))) {
+            List<GeneratedToken> out = new ArrayList<>();
+            s.generate(new int[] {1, 100, 200, 300}, p).forEachRemaining(out::add);
+            return out;
+        }
+    }
+
+    @Test
+    void maxTokensSeedsAndUsage() {
+        try (Model m = Model.load(Fixtures.smallModel())) {
+            // EOS (id 2) is banned so that every run has 12 draws to compare; the random-weight model is
+            // very peaked (top token ~99%), so a high temperature makes the draws depend on the seed.
+            SamplingParams p = SamplingParams.defaults().withTemperature(8f).withTopK(0).withTopP(1f).withMinP(0).withMaxTokens(12)
+                    .withSeed(5).withLogitBias(java.util.Map.of(2, Float.NEGATIVE_INFINITY));
+            List<GeneratedToken> a = run(m, p), b = run(m, p);
+            assertEquals(a.stream().map(GeneratedToken::id).toList(), b.stream().map(GeneratedToken::id).toList());
+            assertEquals(12, a.size());
+            List<GeneratedToken> c = run(m, p.withSeed(6));
+            assertFalse(a.stream().map(GeneratedToken::id).toList().equals(c.stream().map(GeneratedToken::id).toList()));
+            for (GeneratedToken t : a) assertTrue(t.logProb() <= 0 && Double.isFinite(t.logProb()));
+            try (Session s = m.newSession(new SessionOptions(256, 1))) {
+                Generation g = s.generate(new int[] {1, 2, 3}, p.withMaxTokens(7));
+                g.complete();
+                Usage u = g.usage();
+                assertEquals(3, u.promptTokens());
+                assertTrue(u.generatedTokens() >= 1 && u.generatedTokens() <= 7);
+                assertTrue(g.finishReason() == FinishReason.LENGTH || g.finishReason() == FinishReason.STOP);
+                if (g.finishReason() == FinishReason.LENGTH) assertEquals(7, u.generatedTokens());
+                assertTrue(u.tokensPerSecond() > 0);
+            }
+        }
+    }
+
+    @Test
+    void greedyGenerationFollowsTheArgmaxOfTheLogits() {
+        try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(256, 1));
+                Session check = m.newSession(new SessionOptions(256, 1))) {
+            int[] prompt = {1, 50, 60, 70};
+            Generation g = s.generate(prompt, SamplingParams.greedy().withMaxTokens(5));
+            float[] logits = check.evaluate(prompt).toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+            int argmax = 0;
+            for (int i = 1; i < logits.length; i++) if (logits[i] > logits[argmax]) argmax = i;
+            assertEquals(argmax, g.next().id());
+        }
+    }
+
+    @Test
+    void cancelStopsBeforeTheNextToken() {
+        try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(256, 1))) {
+            Generation g = s.generate(new int[] {1, 9, 8}, SamplingParams.defaults().withMaxTokens(100).withLogitBias(
+                    java.util.Map.of(2, Float.NEGATIVE_INFINITY)));
+            g.next();
+            g.cancel();
+            while (g.hasNext()) g.next();
+            assertEquals(FinishReason.CANCELLED, g.finishReason());
+            assertEquals(1, g.usage().generatedTokens());
+        }
+    }
+
+    @Test
+    void stopStringsEndTheTextAndAreNotPartOfIt() {
+        try (Model m = Model.load(Fixtures.smallModel())) {
+            // Find what greedy decoding produces, then stop on a piece of it.
+            SamplingParams p = SamplingParams.greedy().withMaxTokens(30)
+                    .withLogitBias(java.util.Map.of(2, Float.NEGATIVE_INFINITY));
+            String full;
+            try (Session s = m.newSession(new SessionOptions(256, 1))) {
+                full = s.generate(new int[] {1, 33, 44}, p).complete();
+            }
+            assertTrue(full.length() > 6, "greedy text too short to test: '" + full + "'");
+            String stop = full.substring(3, 6);
+            int at = full.indexOf(stop);
+            try (Session s = m.newSession(new SessionOptions(256, 1))) {
+                Generation g = s.generate(new int[] {1, 33, 44}, p.withStop(List.of(stop)));
+                StringBuilder streamed = new StringBuilder();
+                g.forEachRemaining(t -> streamed.append(t.text()));
+                assertEquals(FinishReason.STOP_STRING, g.finishReason());
+                assertEquals(full.substring(0, at), g.text());
+                assertEquals(g.text(), streamed.toString());
+            }
+        }
+    }
+}
