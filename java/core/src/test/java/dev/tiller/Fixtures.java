@@ -33,6 +33,12 @@ public final class Fixtures {
         return resource("fixtures/numerics");
     }
 
+    /** Directory holding the tokenizer vocabularies and reference cases. */
+    public static Path tokenizerDir() {
+        String full = System.getProperty("tiller.fixtures.dir", "");
+        return full.isBlank() ? resource("fixtures/tokenizer") : Path.of(full).resolve("tokenizer");
+    }
+
     public static Path resource(String name) {
         try {
             var url = Fixtures.class.getClassLoader().getResource(name);

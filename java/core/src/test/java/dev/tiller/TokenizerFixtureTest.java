@@ -20,8 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TokenizerFixtureTest {
 
     static Path dir() {
-        String full = System.getProperty("tiller.fixtures.dir", "");
-        return full.isBlank() ? Fixtures.resource("fixtures/tokenizer") : Path.of(full).resolve("tokenizer");
+        return Fixtures.tokenizerDir();
     }
 
     @ParameterizedTest

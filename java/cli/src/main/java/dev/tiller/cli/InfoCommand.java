@@ -21,7 +21,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = System.out;
+        PrintStream out = Utf8Out.stdout();
         try (Model m = Model.load(model)) {
             ModelInfo i = m.info();
             out.printf("file            %s%n", model);

@@ -22,6 +22,9 @@ final class LogitsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions opts;
 
+    @Mixin
+    SteeringOptions steering;
+
     @Option(names = "--out", required = true, paramLabel = "F.f32", description = "output file")
     Path out;
 
@@ -34,7 +37,7 @@ final class LogitsCommand implements Callable<Integer> {
                 Session session = model.newSession(SessionOptions.defaults()
                         .withContextLength(Math.max(opts.tokens.length, 1)).withThreads(opts.threads));
                 F32Writer w = new F32Writer(out)) {
-            opts.applyControlVectors(session, model.info().layerCount());
+            steering.apply(session, model.info().layerCount());
             if (incremental) {
                 for (int t : opts.tokens) w.write(session.evaluate(new int[] {t}));
             } else {

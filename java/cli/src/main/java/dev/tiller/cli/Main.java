@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code scripts/tiller}. */
 @Command(name = "tiller", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gemma-family models from Java at native speed, steerable.",
-        subcommands = {InfoCommand.class, LogitsCommand.class, ResidualsCommand.class, CompareCommand.class})
+        subcommands = {InfoCommand.class, TokenizeCommand.class, GenerateCommand.class, ChatCommand.class, LogitsCommand.class,
+            ResidualsCommand.class, CompareCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -21,6 +21,9 @@ final class ResidualsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions opts;
 
+    @Mixin
+    SteeringOptions steering;
+
     @Option(names = "--out", required = true, paramLabel = "F.f32", description = "output file")
     Path out;
 
@@ -31,7 +34,7 @@ final class ResidualsCommand implements Callable<Integer> {
                         .withContextLength(Math.max(opts.tokens.length, 1)).withThreads(opts.threads));
                 F32Writer w = new F32Writer(out)) {
             int nLayer = model.info().layerCount(), nEmbd = model.info().embeddingLength();
-            opts.applyControlVectors(session, nLayer);
+            steering.apply(session, nLayer);
             session.captureLayers(IntStream.range(0, nLayer).toArray());
             session.evaluate(opts.tokens);
             for (int il = 0; il < nLayer; il++) {

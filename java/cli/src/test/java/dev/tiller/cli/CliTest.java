@@ -105,6 +105,69 @@ class CliTest {
     }
 
     @Test
+    void tokenizeJsonlMatchesTheReferenceIds() throws IOException {
+        Path dir = Fixtures.tokenizerDir();
+        Path cases = dir.resolve("cases-gemma3.jsonl");
+        for (boolean plain : new boolean[] {false, true}) {
+            Result r = plain
+                    ? tiller("tokenize", "--model", dir.resolve("vocab-gemma3.gguf").toString(), "--plain", "--jsonl", cases.toString())
+                    : tiller("tokenize", "--model", dir.resolve("vocab-gemma3.gguf").toString(), "--jsonl", cases.toString());
+            assertEquals(0, r.status(), r.err());
+            List<String> got = r.out().lines().toList();
+            List<String> lines = Files.readAllLines(cases);
+            assertEquals(lines.size(), got.size());
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (int i = 0; i < lines.size(); i++) {
+                assertEquals(json.readTree(lines.get(i)).get(plain ? "ids_plain" : "ids"), json.readTree(got.get(i)), "line " + (i + 1));
+            }
+        }
+        Result text = tiller("tokenize", "--model", dir.resolve("vocab-gemma3.gguf").toString(), "--text", "Hello <end_of_turn>");
+        assertEquals("[2,9259,236743,106]", text.out().strip());
+        Path bad = dir.getFileSystem().getPath(System.getProperty("java.io.tmpdir"), "tiller-bad.jsonl");
+        Files.writeString(bad, "{\"text\": 1}\n");
+        Result e = tiller("tokenize", "--model", dir.resolve("vocab-gemma3.gguf").toString(), "--jsonl", bad.toString());
+        assertEquals(1, e.status());
+        assertTrue(e.err().contains("tiller-bad.jsonl:1"), e.err());
+        Files.delete(bad);
+    }
+
+    @Test
+    void generateStreamsTextAndReportsStatistics() {
+        Path m = fixture("gemma3-tiny-F32.gguf").modelPath();
+        Result a = tiller("generate", "--model", m.toString(), "--prompt", "Once upon a time", "--max-tokens", "12", "--seed", "7",
+                "--temperature", "5");
+        Result b = tiller("generate", "--model", m.toString(), "--prompt", "Once upon a time", "--max-tokens", "12", "--seed", "7",
+                "--temperature", "5");
+        assertEquals(0, a.status(), a.err());
+        assertEquals(a.out(), b.out(), "same seed, same text");
+        assertTrue(a.err().contains("generated 12 tokens") || a.err().contains("| stop]"), a.err());
+        Result chat = tiller("generate", "--model", m.toString(), "--prompt", "hi", "--chat", "--system", "be brief",
+                "--max-tokens", "4", "--temperature", "0", "--control-vector", fixture("gemma3-tiny-F32.gguf").cvec().get(0).file() + ":0.5");
+        assertEquals(0, chat.status(), chat.err());
+        Result bad = tiller("generate", "--model", m.toString(), "--prompt", "x", "--system", "s");
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains("--system needs --chat"), bad.err());
+    }
+
+    @Test
+    void chatRunsAScriptedConversation() {
+        Path m = fixture("gemma3-tiny-F32.gguf").modelPath();
+        java.io.InputStream oldIn = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("hello\n/system be brief\nhi again\n/reset\nbye\n/exit\n"
+                .getBytes(StandardCharsets.UTF_8)));
+        try {
+            Result r = tiller("chat", "--model", m.toString(), "--max-tokens", "5");
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().startsWith("> "), r.out());
+            // Three user turns were answered: each reply ends with a newline before the next prompt.
+            assertTrue(r.out().split("\n> ", -1).length >= 4, r.out());
+            assertTrue(r.err().contains("system message set") && r.err().contains("conversation cleared"), r.err());
+        } finally {
+            System.setIn(oldIn);
+        }
+    }
+
+    @Test
     void badTokensGiveOneLineErrors() {
         Path m = fixture("gemma3-tiny-F32.gguf").modelPath();
         Result r = tiller("logits", "--model", m.toString(), "--tokens", "1,99999", "--out", dir.resolve("x").toString());
