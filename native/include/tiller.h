@@ -186,6 +186,15 @@ TILLER_API int32_t tiller_token_type(const tiller_tokenizer *tokenizer, int32_t 
 /* The id of the token whose text is exactly these bytes, or -1. */
 TILLER_API int32_t tiller_token_find(const tiller_tokenizer *tokenizer, const char *text, int64_t len, int32_t *id);
 
+/* Model files. tiller_quantize re-encodes every weight matrix of a GGUF as type ("Q8_0", "Q4_0",
+ * "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K", the llama.cpp mixes "Q4_K_M" / "Q5_K_M", or
+ * "F32", "F16", "BF16"), keeping all metadata. tiller_write_random_model writes a random-weight
+ * model of a real shape for benchmarks; shape = {n_layer, n_embd, n_head, n_head_kv, head_dim,
+ * n_ff, n_vocab}. n_threads <= 0: one per core. */
+TILLER_API int32_t tiller_quantize(const char *in_path, const char *out_path, const char *type, int32_t n_threads);
+TILLER_API int32_t tiller_write_random_model(const char *out_path, const char *arch, const int64_t *shape,
+                                             const char *type, int64_t seed, int32_t n_threads);
+
 #ifdef __cplusplus
 }
 #endif

@@ -39,6 +39,21 @@ inline float bf16_to_f32(uint16_t h) {
     return f;
 }
 
+// Round to nearest even, as ggml's conversions do.
+inline uint16_t f32_to_fp16(float f) {
+    _Float16 h = static_cast<_Float16>(f);
+    uint16_t bits;
+    std::memcpy(&bits, &h, 2);
+    return bits;
+}
+
+inline uint16_t f32_to_bf16(float f) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((bits >> 16) | 64);  // quiet NaN
+    return static_cast<uint16_t>((bits + (0x7fffu + ((bits >> 16) & 1))) >> 16);
+}
+
 inline uint16_t read_u16(const uint8_t *p) {
     uint16_t v;
     std::memcpy(&v, p, 2);

@@ -1137,4 +1137,48 @@ public final class tiller_h {
         }
     }
 
+    private static class tiller_quantize {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_quantize");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_quantize$descriptor() { return tiller_quantize.DESC; }
+    public static MethodHandle tiller_quantize$handle() { return tiller_quantize.HANDLE; }
+    public static MemorySegment tiller_quantize$address() { return tiller_quantize.ADDR; }
+
+    /** {@code int32_t tiller_quantize(const char &#42; in_path, const char &#42; out_path, const char &#42; type, int32_t n_threads)} */
+    public static int tiller_quantize(MemorySegment in_path, MemorySegment out_path, MemorySegment type, int n_threads) {
+        var mh$ = tiller_quantize.HANDLE;
+        try {
+            return (int) mh$.invokeExact(in_path, out_path, type, n_threads);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_write_random_model {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_LONG_LONG, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_write_random_model");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_write_random_model$descriptor() { return tiller_write_random_model.DESC; }
+    public static MethodHandle tiller_write_random_model$handle() { return tiller_write_random_model.HANDLE; }
+    public static MemorySegment tiller_write_random_model$address() { return tiller_write_random_model.ADDR; }
+
+    /** {@code int32_t tiller_write_random_model(const char &#42; out_path, const char &#42; arch, const int64_t &#42; shape, const char &#42; type, int64_t seed, int32_t n_threads)} */
+    public static int tiller_write_random_model(MemorySegment out_path, MemorySegment arch, MemorySegment shape, MemorySegment type, long seed, int n_threads) {
+        var mh$ = tiller_write_random_model.HANDLE;
+        try {
+            return (int) mh$.invokeExact(out_path, arch, shape, type, seed, n_threads);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
 }

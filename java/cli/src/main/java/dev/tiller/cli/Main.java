@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tiller", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gemma-family models from Java at native speed, steerable.",
         subcommands = {InfoCommand.class, TokenizeCommand.class, GenerateCommand.class, ChatCommand.class, LogitsCommand.class,
-            ResidualsCommand.class, CompareCommand.class})
+            ResidualsCommand.class, CompareCommand.class, QuantizeCommand.class, BenchCommand.class,
+            RandomModelCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -1,0 +1,111 @@
+package dev.tiller.cli;
+
+import dev.tiller.Model;
+import dev.tiller.Session;
+import dev.tiller.SessionOptions;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tiller bench --model M.gguf --prompt-tokens P --gen-tokens G --threads N [--repetitions R]
+ * [--json]}: prompt processing and decode speed, median of R runs after a warm-up. Each run starts
+ * from an empty context, evaluates P random tokens in one batch, then decodes G tokens one at a
+ * time (greedy) after them.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Prompt-processing and decode tokens per second (median of the repetitions, after a warm-up).")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "M.gguf")
+    Path model;
+
+    @Option(names = "--prompt-tokens", paramLabel = "P", description = "default: ${DEFAULT-VALUE}")
+    int promptTokens = 128;
+
+    @Option(names = "--gen-tokens", paramLabel = "G", description = "default: ${DEFAULT-VALUE}")
+    int genTokens = 32;
+
+    @Option(names = "--threads", paramLabel = "N", description = "default: one per core")
+    int threads = 0;
+
+    @Option(names = "--repetitions", paramLabel = "R", description = "default: ${DEFAULT-VALUE}")
+    int repetitions = 5;
+
+    @Option(names = "--json", description = "print one JSON object (keys prefill_tok_s, decode_tok_s, ...)")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (promptTokens < 1 || genTokens < 1 || repetitions < 1) {
+            throw new IllegalArgumentException("--prompt-tokens, --gen-tokens and --repetitions must be >= 1");
+        }
+        try (Model m = Model.load(model);
+                Session s = m.newSession(new SessionOptions(promptTokens + genTokens + 1, threads))) {
+            int nVocab = m.info().vocabularySize();
+            SplittableRandom rnd = new SplittableRandom(1);
+            int[] prompt = new int[promptTokens];
+            for (int i = 0; i < prompt.length; i++) prompt[i] = rnd.nextInt(nVocab);
+            run(s, prompt, nVocab); // warm-up
+            double[] pp = new double[repetitions], tg = new double[repetitions];
+            for (int r = 0; r < repetitions; r++) {
+                double[] res = run(s, prompt, nVocab);
+                pp[r] = res[0];
+                tg[r] = res[1];
+            }
+            double ppMed = median(pp), tgMed = median(tg);
+            if (json) {
+                System.out.printf(Locale.ROOT,
+                        "{\"model\": \"%s\", \"threads\": %d, \"prompt_tokens\": %d, \"gen_tokens\": %d, \"repetitions\": %d, "
+                                + "\"prefill_tok_s\": %.2f, \"decode_tok_s\": %.2f, \"prefill_runs\": %s, \"decode_runs\": %s}%n",
+                        model.toString().replace("\\", "\\\\").replace("\"", "\\\""), threads, promptTokens, genTokens,
+                        repetitions, ppMed, tgMed, runs(pp), runs(tg));
+            } else {
+                System.out.printf(Locale.ROOT, "%s: prompt %d tokens %.2f tok/s, decode %d tokens %.2f tok/s "
+                        + "(median of %d, threads %s)%n", model.getFileName(), promptTokens, ppMed, genTokens, tgMed,
+                        repetitions, threads > 0 ? String.valueOf(threads) : "all");
+            }
+        }
+        return 0;
+    }
+
+    private double[] run(Session s, int[] prompt, int nVocab) {
+        s.reset();
+        long t0 = System.nanoTime();
+        MemorySegment logits = s.evaluate(prompt);
+        long t1 = System.nanoTime();
+        for (int i = 0; i < genTokens; i++) logits = s.evaluate(new int[] {argmax(logits, nVocab)});
+        long t2 = System.nanoTime();
+        return new double[] {prompt.length / ((t1 - t0) / 1e9), genTokens / ((t2 - t1) / 1e9)};
+    }
+
+    private static int argmax(MemorySegment logits, int n) {
+        int best = 0;
+        float bv = logits.getAtIndex(ValueLayout.JAVA_FLOAT, 0);
+        for (int i = 1; i < n; i++) {
+            float v = logits.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+            if (v > bv) {
+                bv = v;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static String runs(double[] v) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) sb.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.2f", v[i]));
+        return sb.append(']').toString();
+    }
+}
