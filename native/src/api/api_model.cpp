@@ -5,6 +5,7 @@
 #include "api/handles.h"
 #include "core/error.h"
 #include "gguf/ggml_type.h"
+#include "kernels/qdot.h"
 
 using namespace tiller;
 
@@ -33,7 +34,7 @@ const char *tiller_cpu_features(void) {
 #if defined(__x86_64__)
     static std::string features = [] {
         __builtin_cpu_init();
-        std::string s;
+        std::string s = std::string("kernels=") + qdot().name + " ";
         if (__builtin_cpu_supports("avx2")) s += "avx2 ";
         if (__builtin_cpu_supports("fma")) s += "fma ";
         if (__builtin_cpu_supports("avx512f")) s += "avx512f ";

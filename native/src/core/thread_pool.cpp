@@ -1,10 +1,20 @@
 #include "core/thread_pool.h"
 
 #include <algorithm>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace tiller {
 
 namespace {
+// A short busy-wait hint (no system call: sched_yield costs microseconds on a VM).
+inline void cpu_relax() {
+#if defined(__x86_64__)
+    _mm_pause();
+#endif
+}
+
 void chunk(int64_t n, int parts, int index, int64_t *begin, int64_t *end) {
     int64_t per = n / parts, rem = n % parts;
     *begin = index * per + std::min<int64_t>(index, rem);
@@ -49,9 +59,7 @@ void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64
     chunk(n, n_threads_, 0, &b, &e);
     if (b < e) fn(b, e, 0);
     // Spin first: the other chunks usually finish within microseconds of ours.
-    for (int spin = 0; spin < 20000 && pending_.load(std::memory_order_acquire) != 0; ++spin) {
-        std::this_thread::yield();
-    }
+    for (int spin = 0; spin < 200000 && pending_.load(std::memory_order_acquire) != 0; ++spin) cpu_relax();
     std::unique_lock<std::mutex> lock(mutex_);
     done_cv_.wait(lock, [this] { return pending_.load() == 0; });
     job_ = nullptr;
@@ -64,9 +72,7 @@ void ThreadPool::worker(int index) {
         int64_t n = 0;
         {
             // Spin a little before parking so that back-to-back jobs do not pay a futex wake.
-            for (int spin = 0; spin < 2000 && generation_.load(std::memory_order_acquire) == seen; ++spin) {
-                std::this_thread::yield();
-            }
+            for (int spin = 0; spin < 100000 && generation_.load(std::memory_order_acquire) == seen; ++spin) cpu_relax();
             std::unique_lock<std::mutex> lock(mutex_);
             wake_.wait(lock, [&] { return generation_.load() != seen; });
             seen = generation_.load();

@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "gguf/ggml_type.h"
+#include "kernels/act_quant.h"
 #include "kernels/dot.h"
+#include "kernels/qdot.h"
 #include "quant/dequantize.h"
 
 namespace tiller {
@@ -19,7 +21,43 @@ void weight_row(const WeightView &w, int64_t row, float *dst) {
     dequantize_row(w.type, w.data + row * w.row_bytes, dst, w.n_cols);
 }
 
+namespace {
+// Quantized weights: activations become 8-bit blocks once, then integer SIMD dot products, each
+// weight row dotted with up to 4 activation rows while its blocks are unpacked.
+void matmul_quantized(ThreadPool &pool, const WeightView &w, QDotFn fn, const float *x, int64_t t, float *y) {
+    const int64_t nb = w.n_cols / 32;
+    thread_local std::vector<ActBlock> acts;
+    acts.resize(static_cast<size_t>(t * nb));
+    ActBlock *xq = acts.data();
+    if (t == 1) {
+        quantize_activations(x, xq, w.n_cols);
+    } else {
+        pool.parallel_for(t, [&](int64_t i0, int64_t i1, int) {
+            for (int64_t i = i0; i < i1; ++i) quantize_activations(x + i * w.n_cols, xq + i * nb, w.n_cols);
+        });
+    }
+    const int64_t n_blocks = (w.n_rows + kRowBlock - 1) / kRowBlock;
+    pool.parallel_for(n_blocks, [&](int64_t b0, int64_t b1, int) {
+        for (int64_t b = b0; b < b1; ++b) {
+            const int64_t r1 = std::min(w.n_rows, (b + 1) * kRowBlock);
+            for (int64_t r = b * kRowBlock; r < r1; ++r) {
+                const uint8_t *row = w.data + r * w.row_bytes;
+                for (int64_t i = 0; i < t; i += 4) {
+                    const int nt = static_cast<int>(std::min<int64_t>(4, t - i));
+                    const ActBlock *rows[4];
+                    for (int k = 0; k < nt; ++k) rows[k] = xq + (i + k) * nb;
+                    float out[4];
+                    fn(row, rows, nt, w.n_cols, out);
+                    for (int k = 0; k < nt; ++k) y[(i + k) * w.n_rows + r] = out[k];
+                }
+            }
+        }
+    });
+}
+}  // namespace
+
 void matmul(ThreadPool &pool, const WeightView &w, const float *x, int64_t t, float *y) {
+    if (QDotFn fn = qdot_for(w.type)) return matmul_quantized(pool, w, fn, x, t, y);
     const int64_t n_blocks = (w.n_rows + kRowBlock - 1) / kRowBlock;
     const bool direct = w.type == GGML_F32;
     pool.parallel_for(n_blocks, [&](int64_t b0, int64_t b1, int) {

@@ -1,0 +1,68 @@
+// Picks the kernel table once: the best the CPU supports, or the one TILLER_CPU names
+// (scalar, avx2, avx512) for testing every path; a request the CPU cannot run falls back.
+#include <cstdlib>
+#include <cstring>
+
+#include "gguf/ggml_type.h"
+#include "kernels/qdot.h"
+
+namespace tiller {
+
+namespace {
+bool cpu_has_avx2() {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+#else
+    return false;
+#endif
+}
+
+bool cpu_has_avx512() {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return cpu_has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+#else
+    return false;
+#endif
+}
+
+#if !defined(TILLER_X86_KERNELS)
+}  // namespace
+const QDotTable *qdot_avx2() { return nullptr; }
+const QDotTable *qdot_avx512() { return nullptr; }
+namespace {
+#endif
+
+const QDotTable &choose() {
+    const char *want = std::getenv("TILLER_CPU");
+    const bool any = !want || !*want;
+    if ((any || std::strcmp(want, "avx512") == 0) && cpu_has_avx512() && qdot_avx512()) return *qdot_avx512();
+    if ((any || std::strcmp(want, "avx512") == 0 || std::strcmp(want, "avx2") == 0) && cpu_has_avx2() && qdot_avx2())
+        return *qdot_avx2();
+    return qdot_scalar();
+}
+}  // namespace
+
+const QDotTable &qdot() {
+    static const QDotTable &table = choose();
+    return table;
+}
+
+QDotFn qdot_for(int32_t type) {
+    const QDotTable &t = qdot();
+    switch (type) {
+        case GGML_Q8_0: return t.q8_0;
+        case GGML_Q4_0: return t.q4_0;
+        case GGML_Q4_1: return t.q4_1;
+        case GGML_Q5_0: return t.q5_0;
+        case GGML_Q5_1: return t.q5_1;
+        case GGML_Q4_K: return t.q4_k;
+        case GGML_Q5_K: return t.q5_k;
+        case GGML_Q6_K: return t.q6_k;
+        default: return nullptr;
+    }
+}
+
+}  // namespace tiller

@@ -1,0 +1,101 @@
+// Every kernel path against the scalar reference: the integer dot products of each dispatch
+// table (scalar, AVX2, AVX-512 where this CPU has them) match a float computation on the
+// dequantized weights and activations; fast_tanh matches std::tanh.
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "gguf/ggml_type.h"
+#include "kernels/act_quant.h"
+#include "kernels/elementwise.h"
+#include "kernels/qdot.h"
+#include "quant/dequantize.h"
+#include "quant/quantize.h"
+#include "test.h"
+
+using namespace tiller;
+
+namespace {
+QDotFn pick(const QDotTable &t, int32_t type) {
+    switch (type) {
+        case GGML_Q8_0: return t.q8_0;
+        case GGML_Q4_0: return t.q4_0;
+        case GGML_Q4_1: return t.q4_1;
+        case GGML_Q5_0: return t.q5_0;
+        case GGML_Q5_1: return t.q5_1;
+        case GGML_Q4_K: return t.q4_k;
+        case GGML_Q5_K: return t.q5_k;
+        default: return t.q6_k;
+    }
+}
+
+bool cpu_runs(const char *name) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (std::string(name) == "avx2") return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (std::string(name) == "avx512")
+        return __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+#endif
+    return std::string(name) == "scalar";
+}
+}  // namespace
+
+TEST(every_table_matches_the_float_reference) {
+    const int64_t n = 512;
+    std::mt19937 rng(5);
+    std::normal_distribution<float> nd(0.0f, 1.0f);
+    std::vector<const QDotTable *> tables = {&qdot_scalar()};
+    if (qdot_avx2() && cpu_runs("avx2")) tables.push_back(qdot_avx2());
+    if (qdot_avx512() && cpu_runs("avx512")) tables.push_back(qdot_avx512());
+    const int32_t types[] = {GGML_Q8_0, GGML_Q4_0, GGML_Q4_1, GGML_Q5_0, GGML_Q5_1, GGML_Q4_K, GGML_Q5_K, GGML_Q6_K};
+    for (int32_t type : types) {
+        const TypeTraits &tt = type_traits(type);
+        std::vector<float> wf(n), x(4 * n);
+        for (auto &v : wf) v = nd(rng);
+        for (auto &v : x) v = nd(rng);
+        std::vector<uint8_t> w(n / tt.block_elems * tt.block_bytes);
+        quantize_row(type, wf.data(), w.data(), n);
+        std::vector<float> wd(n);
+        dequantize_row(type, w.data(), wd.data(), n);
+        std::vector<ActBlock> xq(4 * n / 32);
+        for (int t = 0; t < 4; ++t) quantize_activations(x.data() + t * n, xq.data() + t * n / 32, n);
+        const ActBlock *rows[4] = {&xq[0], &xq[n / 32], &xq[2 * n / 32], &xq[3 * n / 32]};
+        for (const QDotTable *table : tables) {
+            for (int nt = 1; nt <= 4; ++nt) {
+                float out[4];
+                pick(*table, type)(w.data(), rows, nt, n, out);
+                for (int t = 0; t < nt; ++t) {
+                    double ref = 0, mag = 0;
+                    for (int64_t i = 0; i < n; ++i) {
+                        const ActBlock &b = rows[t][i / 32];
+                        const double xi = b.d * b.q[i % 32];
+                        ref += wd[i] * xi;
+                        mag += std::fabs(wd[i] * xi);
+                    }
+                    const double err = std::fabs(out[t] - ref) / mag;
+                    if (!(err < 1e-5))
+                        std::fprintf(stderr, "  %s %s nt=%d t=%d: %f vs %f (rel %.2g)\n", table->name, tt.name, nt, t, out[t],
+                                     ref, err);
+                    CHECK(err < 1e-5);
+                }
+            }
+        }
+    }
+}
+
+TEST(activation_blocks_round_trip) {
+    std::vector<float> x(64);
+    for (int i = 0; i < 64; ++i) x[i] = std::sin(0.3f * i) * 3.0f;
+    ActBlock b[2];
+    quantize_activations(x.data(), b, 64);
+    for (int i = 0; i < 64; ++i) CHECK(std::fabs(b[i / 32].d * b[i / 32].q[i % 32] - x[i]) <= b[i / 32].d * 0.5f + 1e-6f);
+    int lo = 0;
+    for (int i = 0; i < 16; ++i) lo += b[0].q[i];
+    CHECK(lo == b[0].sum_lo);
+}
+
+TEST(fast_tanh_is_accurate) {
+    double worst = 0;
+    for (float y = -12.0f; y <= 12.0f; y += 0.001f) worst = std::max(worst, std::fabs(double(fast_tanh(y)) - std::tanh(double(y))));
+    CHECK(worst < 1e-6);
+}
