@@ -15,6 +15,8 @@ namespace {
 // Rows dequantized together, then dotted with every activation row: the block stays in cache
 // while each activation row is read once per block.
 constexpr int64_t kRowBlock = 16;
+// Bytes of quantized activations per token tile (fits a core's L2 with room for weights).
+constexpr int64_t kTileBudget = 256 * 1024;
 }  // namespace
 
 void weight_row(const WeightView &w, int64_t row, float *dst) {
@@ -36,23 +38,30 @@ void matmul_quantized(ThreadPool &pool, const WeightView &w, QDotFn fn, const fl
             for (int64_t i = i0; i < i1; ++i) quantize_activations(x + i * w.n_cols, xq + i * nb, w.n_cols);
         });
     }
+    // Token tiles small enough that their activations stay in L2 while every weight row of the
+    // matrix streams past them once per tile.
+    const int64_t tile_bytes = nb * static_cast<int64_t>(sizeof(ActBlock));
+    const int64_t tile = std::max<int64_t>(4, std::min<int64_t>(64, (kTileBudget / tile_bytes) / 4 * 4));
     const int64_t n_blocks = (w.n_rows + kRowBlock - 1) / kRowBlock;
-    pool.parallel_for(n_blocks, [&](int64_t b0, int64_t b1, int) {
-        for (int64_t b = b0; b < b1; ++b) {
-            const int64_t r1 = std::min(w.n_rows, (b + 1) * kRowBlock);
-            for (int64_t r = b * kRowBlock; r < r1; ++r) {
-                const uint8_t *row = w.data + r * w.row_bytes;
-                for (int64_t i = 0; i < t; i += 4) {
-                    const int nt = static_cast<int>(std::min<int64_t>(4, t - i));
-                    const ActBlock *rows[4];
-                    for (int k = 0; k < nt; ++k) rows[k] = xq + (i + k) * nb;
-                    float out[4];
-                    fn(row, rows, nt, w.n_cols, out);
-                    for (int k = 0; k < nt; ++k) y[(i + k) * w.n_rows + r] = out[k];
+    for (int64_t i0 = 0; i0 < t; i0 += tile) {
+        const int64_t i1 = std::min(t, i0 + tile);
+        pool.parallel_for(n_blocks, [&](int64_t b0, int64_t b1, int) {
+            for (int64_t b = b0; b < b1; ++b) {
+                const int64_t r1 = std::min(w.n_rows, (b + 1) * kRowBlock);
+                for (int64_t r = b * kRowBlock; r < r1; ++r) {
+                    const uint8_t *row = w.data + r * w.row_bytes;
+                    for (int64_t i = i0; i < i1; i += 4) {
+                        const int nt = static_cast<int>(std::min<int64_t>(4, i1 - i));
+                        const ActBlock *rows[4];
+                        for (int k = 0; k < nt; ++k) rows[k] = xq + (i + k) * nb;
+                        float out[4];
+                        fn(row, rows, nt, w.n_cols, out);
+                        for (int k = 0; k < nt; ++k) y[(i + k) * w.n_rows + r] = out[k];
+                    }
                 }
             }
-        }
-    });
+        });
+    }
 }
 }  // namespace
 
