@@ -168,6 +168,25 @@ class CliTest {
     }
 
     @Test
+    void benchPrintsJsonAndQuantizeWritesAModel() throws IOException {
+        Path m = fixture("gemma3-tiny-F32.gguf").modelPath();
+        Result r = tiller("bench", "--model", m.toString(), "--prompt-tokens", "16", "--gen-tokens", "4", "--threads", "2",
+                "--repetitions", "3", "--json");
+        assertEquals(0, r.status(), r.err());
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertTrue(j.get("prefill_tok_s").asDouble() > 0 && j.get("decode_tok_s").asDouble() > 0, r.out());
+        assertEquals(3, j.get("decode_runs").size());
+        Path q = dir.resolve("q.gguf");
+        Result qr = tiller("quantize", m.toString(), q.toString(), "Q8_0");
+        assertEquals(0, qr.status(), qr.err());
+        Result info = tiller("info", "--model", q.toString());
+        assertTrue(info.out().contains("Q8_0"), info.out());
+        Result bad = tiller("quantize", m.toString(), q.toString(), "Q2_K");
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains("unknown target type 'Q2_K'"), bad.err());
+    }
+
+    @Test
     void badTokensGiveOneLineErrors() {
         Path m = fixture("gemma3-tiny-F32.gguf").modelPath();
         Result r = tiller("logits", "--model", m.toString(), "--tokens", "1,99999", "--out", dir.resolve("x").toString());
