@@ -11,7 +11,8 @@ import java.util.stream.StreamSupport;
 /**
  * A running generation: iterate (or {@link #stream()}) to get tokens one at a time as they are
  * produced. Work happens inside {@link #hasNext()}; {@link #cancel()} may be called from any
- * thread and takes effect before the next token. Closing cancels.
+ * thread and takes effect before the next token, as does interrupting the generating thread.
+ * Closing cancels.
  */
 public final class Generation implements Iterator<GeneratedToken>, AutoCloseable {
     private final Session session;
@@ -93,7 +94,8 @@ public final class Generation implements Iterator<GeneratedToken>, AutoCloseable
     }
 
     private GeneratedToken step() {
-        if (cancelled) return end(FinishReason.CANCELLED, -1, 0);
+        // An interrupted thread stops generating (the interrupt flag stays set for the caller).
+        if (cancelled || Thread.currentThread().isInterrupted()) return end(FinishReason.CANCELLED, -1, 0);
         long t0 = System.nanoTime();
         if (logits == null) {
             if (session.position() + prompt.length > session.contextLength()) {

@@ -195,6 +195,9 @@ public final class Session implements AutoCloseable {
      */
     public void setControlVector(ControlVector vector, int layerStart, int layerEnd) {
         Objects.requireNonNull(vector, "vector");
+        if (layerStart < 0 || layerStart > layerEnd) {
+            throw new InvalidArgumentException(0, "control vector layer range [" + layerStart + ", " + layerEnd + "] is empty or negative");
+        }
         if (vector.embeddingLength() != nEmbd) {
             throw new InvalidArgumentException(0, "control vector has " + vector.embeddingLength()
                     + " dimensions but the model has " + nEmbd);

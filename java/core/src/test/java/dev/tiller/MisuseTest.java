@@ -1,0 +1,142 @@
+package dev.tiller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a careless or hostile caller can do, and the typed exception (never a crash) each gets. */
+class MisuseTest {
+    @TempDir
+    Path dir;
+
+    private static SamplingParams longRun() {
+        // EOS banned so that the generation runs its full length.
+        return SamplingParams.greedy().withMaxTokens(300).withLogitBias(Map.of(2, Float.NEGATIVE_INFINITY));
+    }
+
+    @Test
+    void closingTheModelWhileASessionGeneratesOnAnotherThread() throws Exception {
+        Model m = Model.load(Fixtures.smallModel());
+        Session s = m.newSession(new SessionOptions(512, 1));
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try (Generation g = s.generate(new int[] {1, 5, 6}, longRun())) {
+                g.next();
+                started.countDown();
+                result.set(g.complete());
+                result.set(g.finishReason());
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        });
+        t.start();
+        started.await();
+        m.close();
+        t.join();
+        // The session holds the weights: the generation ran to its end.
+        assertEquals(FinishReason.LENGTH, result.get());
+        SessionStateException closed = assertThrows(SessionStateException.class, () -> m.newSession());
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        s.close();
+    }
+
+    @Test
+    void interruptingTheGeneratingThreadStopsTheGeneration() throws Exception {
+        try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(512, 1))) {
+            AtomicReference<FinishReason> reason = new AtomicReference<>();
+            CountDownLatch started = new CountDownLatch(1);
+            Thread t = new Thread(() -> {
+                Generation g = s.generate(new int[] {1, 5, 6}, longRun());
+                g.next();
+                started.countDown();
+                while (g.hasNext()) g.next();
+                reason.set(g.finishReason());
+            });
+            t.start();
+            started.await();
+            t.interrupt();
+            t.join();
+            assertEquals(FinishReason.CANCELLED, reason.get());
+        }
+    }
+
+    @Test
+    void negativeAndHugeArguments() {
+        try (Model m = Model.load(Fixtures.smallModel())) {
+            InvalidArgumentException threads = assertThrows(InvalidArgumentException.class,
+                    () -> m.newSession(new SessionOptions(16, 5000)));
+            assertTrue(threads.getMessage().contains("thread count 5000"), threads.getMessage());
+            try (Session s = m.newSession(new SessionOptions(16, -3))) {
+                assertEquals(16, s.contextLength()); // non-positive thread counts mean "all cores"
+                assertThrows(InvalidArgumentException.class, () -> s.captureLayers(-1));
+                assertThrows(InvalidArgumentException.class, () -> s.rewind(Integer.MAX_VALUE));
+                assertThrows(InvalidArgumentException.class, () -> s.evaluate(new int[] {Integer.MIN_VALUE}));
+                assertThrows(InvalidArgumentException.class, () -> s.setControlVector(
+                        ControlVector.of(64, new float[3][]), 5, 1) );
+            }
+            Tokenizer tok = m.tokenizer();
+            InvalidArgumentException id = assertThrows(InvalidArgumentException.class, () -> tok.tokenText(-1));
+            assertTrue(id.getMessage().contains("token id -1"), id.getMessage());
+            assertThrows(InvalidArgumentException.class, () -> tok.pieceBytes(1 << 30, false));
+        }
+        assertThrows(InvalidArgumentException.class, () -> SamplingParams.defaults().withTopP(2f));
+        assertThrows(InvalidArgumentException.class, () -> SamplingParams.defaults().withTopK(-1));
+        assertThrows(InvalidArgumentException.class, () -> SamplingParams.defaults().withTemperature(Float.NaN));
+        assertThrows(InvalidArgumentException.class, () -> SamplingParams.defaults().withRepeatPenalty(0f));
+        assertThrows(InvalidArgumentException.class,
+                () -> SamplingParams.defaults().withLogitBias(Map.of(1, Float.NaN)));
+    }
+
+    @Test
+    void nanAndInfiniteValuesInControlVectorFiles() throws IOException {
+        GgufBuilder b = new GgufBuilder().str("general.architecture", "controlvector");
+        float[] v = new float[64];
+        v[7] = Float.NaN;
+        b.tensor("direction.1", new long[] {64}, v);
+        Path p = dir.resolve("nan.gguf");
+        Files.write(p, b.build());
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ControlVector.load(p));
+        assertTrue(e.getMessage().contains("direction.1") && e.getMessage().contains("NaN"), e.getMessage());
+        GgufBuilder zero = new GgufBuilder().str("general.architecture", "controlvector");
+        zero.tensor("direction.0", new long[] {64}, new float[64]);
+        Path z = dir.resolve("zero.gguf");
+        Files.write(z, zero.build());
+        ModelFormatException ez = assertThrows(ModelFormatException.class, () -> ControlVector.load(z));
+        assertTrue(ez.getMessage().contains("layer 0"), ez.getMessage());
+        assertThrows(InvalidArgumentException.class, () -> ControlVector.load(Fixtures.smallModel().getParent()
+                .resolve("gemma3-tiny-F32-s0.cvec.gguf")).scale(Float.POSITIVE_INFINITY));
+    }
+
+    @Test
+    void aModelFileReplacedOnDiskWhileMappedKeepsWorking() throws IOException {
+        // Documented behaviour: replacing a file (write elsewhere, rename over it) is safe, the
+        // mapping keeps the old contents. Rewriting a mapped file in place is not supported.
+        Path p = dir.resolve("model.gguf");
+        Files.copy(Fixtures.smallModel(), p);
+        try (Model m = Model.load(p); Session s = m.newSession(new SessionOptions(16, 1))) {
+            float[] before = s.evaluate(new int[] {1, 2, 3}).toArray(ValueLayout.JAVA_FLOAT);
+            Path other = dir.resolve("other.gguf");
+            Files.write(other, GgufBuilder.tinyModel("gemma", 3).build());
+            Files.move(other, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            s.reset();
+            float[] after = s.evaluate(new int[] {1, 2, 3}).toArray(ValueLayout.JAVA_FLOAT);
+            assertEquals(before.length, after.length);
+            for (int i = 0; i < before.length; i++) assertEquals(before[i], after[i]);
+        }
+        try (Model replaced = Model.load(p)) {
+            assertEquals("gemma", replaced.info().architecture());
+        }
+    }
+}
