@@ -171,7 +171,8 @@ TILLER_API int32_t tiller_tokenizer_from_model(const tiller_model *model, tiller
 TILLER_API int32_t tiller_tokenizer_free(tiller_tokenizer *tokenizer);
 TILLER_API int32_t tiller_tokenizer_info(const tiller_tokenizer *tokenizer, int64_t *out, int32_t n);
 /* Encodes len bytes of UTF-8. Writes up to capacity ids and sets *n_tokens to the full count
- * (never more than len + 2). add_special: BOS/EOS as the vocabulary says; parse_special: special
+ * (never more than 3 * len + 2: a space becomes the 3-byte U+2581, which can fall back to 3 byte
+ * tokens after invalid UTF-8). add_special: BOS/EOS as the vocabulary says; parse_special: special
  * token text becomes control tokens. */
 TILLER_API int32_t tiller_tokenize(const tiller_tokenizer *tokenizer, const char *text, int64_t len,
                                    int32_t add_special, int32_t parse_special, int32_t *out, int64_t capacity,

@@ -96,3 +96,20 @@ TEST(type_table) {
     CHECK(!type_traits(16).supported && std::strcmp(type_name(16), "IQ2_XXS") == 0);
     CHECK(type_traits(99).name == nullptr);
 }
+
+TEST(fp16_rounding_is_nearest_even) {
+    // Every finite half survives the round trip; halfway points round to the even neighbour.
+    for (uint32_t h = 0; h < 0x10000; ++h) {
+        if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff)) continue;  // NaN payloads
+        CHECK(f32_to_fp16(fp16_to_f32(static_cast<uint16_t>(h))) == h);
+    }
+    CHECK(f32_to_fp16(1.0f + std::ldexp(1.0f, -11)) == 0x3C00);      // halfway to 1+2^-10: even (1.0)
+    CHECK(f32_to_fp16(1.0f + 3 * std::ldexp(1.0f, -11)) == 0x3C02);  // halfway, rounds up to even
+    CHECK(f32_to_fp16(65520.0f) == 0x7C00);
+    CHECK(f32_to_fp16(65519.0f) == 0x7BFF);
+    CHECK(f32_to_fp16(std::ldexp(1.0f, -25)) == 0x0000);             // halfway to the smallest subnormal: even
+    CHECK(f32_to_fp16(std::ldexp(3.0f, -26)) == 0x0001);
+    CHECK(f32_to_bf16(1.0f) == 0x3F80);
+    CHECK(f32_to_bf16(1.0f + std::ldexp(1.0f, -8)) == 0x3F80);       // halfway: even
+    CHECK(f32_to_bf16(1.0f + 3 * std::ldexp(1.0f, -8)) == 0x3F82);
+}

@@ -106,3 +106,25 @@ TEST(bad_arguments_are_errors) {
     CHECK(code([&] { s.set_control(nan.data(), 32, 32, 1, 1); }) == TILLER_ERR_INVALID_ARGUMENT);
     CHECK(code([&] { Session huge(m, int64_t(1) << 29, 1); }) == TILLER_ERR_OUT_OF_MEMORY);
 }
+
+#if !defined(__SANITIZE_ADDRESS__)
+#include <malloc.h>
+
+TEST(create_evaluate_free_cycles_release_all_memory) {
+    // (Under AddressSanitizer, LeakSanitizer checks this instead.)
+    static std::string path = write_temp(tiny_gemma2(), "cycle-model.gguf");
+    auto cycle = [&](int i) {
+        auto m = std::make_shared<const Model>(path);
+        Session s(m, 32, 1);
+        s.set_capture({1});
+        int32_t t[2] = {1, i % 64};
+        s.evaluate(t, 2, true);
+    };
+    for (int i = 0; i < 50; ++i) cycle(i);
+    const size_t before = mallinfo2().uordblks + mallinfo2().hblkhd;
+    for (int i = 0; i < 500; ++i) cycle(i);
+    const size_t after = mallinfo2().uordblks + mallinfo2().hblkhd;
+    if (after > before) std::fprintf(stderr, "  malloc in use grew by %zu bytes over 500 cycles\n", after - before);
+    CHECK(after <= before + 4096);
+}
+#endif

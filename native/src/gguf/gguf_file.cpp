@@ -65,6 +65,14 @@ private:
 
 bool checked_mul(int64_t a, int64_t b, int64_t *out) { return !__builtin_mul_overflow(a, b, out); }
 
+// A float metadata value read as an integer: NaN, infinities and out-of-range values are errors
+// (the cast would be undefined behaviour).
+int64_t float_to_int(double v, const std::string &key) {
+    if (!(v >= -9.2e18 && v <= 9.2e18))
+        fail(TILLER_ERR_FORMAT, "metadata key '%s' holds %g, which is not a usable integer", key.c_str(), v);
+    return static_cast<int64_t>(v);
+}
+
 }  // namespace
 
 bool MetaValue::is_numeric_element() const { return scalar_size(element_type()) > 0; }
@@ -85,8 +93,8 @@ int64_t MetaValue::as_int(int64_t i) const {
         case META_INT32: { int32_t v; std::memcpy(&v, p, 4); return v; }
         case META_UINT64: { uint64_t v; std::memcpy(&v, p, 8); return static_cast<int64_t>(v); }
         case META_INT64: { int64_t v; std::memcpy(&v, p, 8); return v; }
-        case META_FLOAT32: { float v; std::memcpy(&v, p, 4); return static_cast<int64_t>(v); }
-        case META_FLOAT64: { double v; std::memcpy(&v, p, 8); return static_cast<int64_t>(v); }
+        case META_FLOAT32: { float v; std::memcpy(&v, p, 4); return float_to_int(v, key); }
+        case META_FLOAT64: { double v; std::memcpy(&v, p, 8); return float_to_int(v, key); }
     }
     fail(TILLER_ERR_FORMAT, "metadata key '%s' has no integer value", key.c_str());
 }

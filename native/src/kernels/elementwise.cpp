@@ -27,7 +27,7 @@ namespace {
 // exp(x) for x <= 0 (as used below), vectorizable: 2^k * p(r) with a degree-6 polynomial,
 // relative error below 2e-7 (checked against std::exp in the native tests).
 inline float exp_neg(float x) {
-    x = x < -87.0f ? -87.0f : x;
+    x = x > -87.0f ? x : -87.0f;  // also maps NaN to a finite value (no undefined float->int cast)
     const float k = std::nearbyint(x * 1.44269504088896341f);
     const float r = x - k * 0.693145751953125f - k * 1.428606765330187e-06f;
     float p = 1.0f / 720;

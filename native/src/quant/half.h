@@ -39,12 +39,26 @@ inline float bf16_to_f32(uint16_t h) {
     return f;
 }
 
-// Round to nearest even, as ggml's conversions do.
+// Round to nearest even, as ggml's conversions do (F. Giesen's float_to_half_fast3_rtne scheme).
 inline uint16_t f32_to_fp16(float f) {
-    _Float16 h = static_cast<_Float16>(f);
-    uint16_t bits;
-    std::memcpy(&bits, &h, 2);
-    return bits;
+    uint32_t x;
+    std::memcpy(&x, &f, 4);
+    const uint32_t sign = (x >> 16) & 0x8000u;
+    uint32_t a = x & 0x7fffffffu;
+    if (a > 0x7f800000u) return static_cast<uint16_t>(sign | 0x7e00u);  // NaN
+    if (a >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u); // rounds to infinity
+    if (a < 0x38800000u) {
+        // Subnormal half: let float addition do the rounding at the 2^-24 position.
+        float v;
+        std::memcpy(&v, &a, 4);
+        v += 0.5f;
+        uint32_t r;
+        std::memcpy(&r, &v, 4);
+        return static_cast<uint16_t>(sign | (r - 0x3f000000u));
+    }
+    const uint32_t odd = (a >> 13) & 1u;
+    a += 0xc8000fffu + odd;  // rebias the exponent (127 -> 15) and round to nearest even
+    return static_cast<uint16_t>(sign | (a >> 13));
 }
 
 inline uint16_t f32_to_bf16(float f) {

@@ -100,7 +100,7 @@ public final class Tokenizer implements AutoCloseable {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment in = a.allocate(Math.max(1, utf8.length));
                 MemorySegment.copy(utf8, 0, in, ValueLayout.JAVA_BYTE, 0, utf8.length);
-                long cap = utf8.length + 2L;
+                long cap = 3L * utf8.length + 2; // the bound of tiller_tokenize
                 MemorySegment out = a.allocate(ValueLayout.JAVA_INT, cap);
                 MemorySegment n = a.allocate(ValueLayout.JAVA_LONG);
                 Native.check(tiller_tokenize(h, in, utf8.length, addSpecial ? 1 : 0, parseSpecial ? 1 : 0, out, cap, n));
