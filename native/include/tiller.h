@@ -95,6 +95,7 @@ typedef struct tiller_model tiller_model;
 typedef struct tiller_session tiller_session;
 typedef struct tiller_cvec tiller_cvec;
 typedef struct tiller_tokenizer tiller_tokenizer;
+typedef struct tiller_sae tiller_sae;
 
 /* Errors and version. */
 TILLER_API const char *tiller_last_error(void);
@@ -155,6 +156,27 @@ TILLER_API int32_t tiller_session_capture(const tiller_session *session, int32_t
  * data == NULL clears it. The session copies the data. */
 TILLER_API int32_t tiller_session_set_control(tiller_session *session, const float *data, int64_t len,
                                               int32_t n_embd, int32_t il_start, int32_t il_end);
+
+/* Steering programs at resid_post(layer) for tokens at positions >= pos_from, applied in the
+ * order added, after the control vector. Dense: x += strength * v (n = n_embd). SAS: the sparse
+ * activation steering update over the K features of a vector (idx, vals) of an SAE:
+ *   x += sum_c (sigma(f_c(x) + lambda * v_c) - f_c(x)) * W_dec[c], sigma = ReLU (jump_sigma = 0)
+ *   or JumpReLU with the SAE's thresholds (jump_sigma != 0). The session keeps the SAE alive. */
+TILLER_API int32_t tiller_session_steer_dense(tiller_session *session, int32_t layer, const float *v, int64_t n,
+                                              float strength, int32_t pos_from);
+TILLER_API int32_t tiller_session_steer_sas(tiller_session *session, const tiller_sae *sae, int32_t layer,
+                                            const int32_t *idx, const float *vals, int32_t k, float lambda,
+                                            int32_t jump_sigma, int32_t pos_from);
+TILLER_API int32_t tiller_session_clear_steering(tiller_session *session);
+
+/* Sparse autoencoders: a Gemma Scope params.npz or a SAELens folder (cfg.json +
+ * sae_weights.safetensors); jumprelu, relu or topk. arch: 0 jumprelu, 1 relu, 2 topk.
+ * encode: x [n, d_model] -> f [n, d_sae]; decode: f [n, d_sae] -> x [n, d_model]. */
+TILLER_API int32_t tiller_sae_load(const char *path, tiller_sae **out);
+TILLER_API int32_t tiller_sae_free(tiller_sae *sae);
+TILLER_API int32_t tiller_sae_info(const tiller_sae *sae, int64_t *d_model, int64_t *d_sae, int32_t *arch);
+TILLER_API int32_t tiller_sae_encode(const tiller_sae *sae, const float *x, int64_t n, float *f);
+TILLER_API int32_t tiller_sae_decode(const tiller_sae *sae, const float *f, int64_t n, float *x);
 
 /* Control-vector files (GGUF, general.architecture = controlvector, F32 tensors direction.N). */
 TILLER_API int32_t tiller_cvec_load(const char *path, tiller_cvec **out);

@@ -5,6 +5,7 @@
 
 #include "model/model.h"
 #include "runtime/session.h"
+#include "sae/sae.h"
 #include "steer/control_vector.h"
 #include "tokenizer/tokenizer.h"
 
@@ -22,4 +23,8 @@ struct tiller_cvec {
 
 struct tiller_tokenizer {
     std::unique_ptr<tiller::Tokenizer> tokenizer;
+};
+
+struct tiller_sae {
+    std::shared_ptr<const tiller::Sae> sae;
 };

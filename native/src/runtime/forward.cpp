@@ -76,6 +76,7 @@ void Session::forward(const int32_t *tokens, int64_t t, int64_t capture_row0, in
                 for (int64_t j = 0; j < E; ++j) xi[j] += cv[j];
             }
         }
+        if (!steering_.empty()) apply_steering(il, x, t);
         if (auto it = capture_.find(static_cast<int32_t>(il)); it != capture_.end())
             std::memcpy(it->second.data() + capture_row0 * E, x, t * E * sizeof(float));
     }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "kernels/dot.h"
 
 namespace tiller {
 
@@ -135,6 +136,74 @@ void Session::set_control(const float *data, int64_t len, int64_t n_embd, int64_
         if (off + n_embd > len) break;
         std::memcpy(&control_[il * n_embd], data + off, n_embd * sizeof(float));
         control_on_[il] = il >= il_start && il <= il_end;
+    }
+}
+
+}  // namespace tiller
+
+namespace tiller {
+
+void Session::add_dense_steering(int64_t layer, const float *v, int64_t n, float strength, int64_t pos_from) {
+    const HParams &hp = model_->hparams();
+    TILLER_REQUIRE_ARG(layer >= 0 && layer < hp.n_layer, "steering layer %lld is out of range [0, %lld)", (long long)layer,
+                       (long long)hp.n_layer);
+    TILLER_REQUIRE_ARG(v && n == hp.n_embd, "a dense steering vector needs %lld values, got %lld", (long long)hp.n_embd, (long long)n);
+    TILLER_REQUIRE_ARG(std::isfinite(strength), "steering strength must be finite");
+    TILLER_REQUIRE_ARG(pos_from >= 0, "steering start position must be >= 0");
+    SteeringOp op{layer, pos_from, std::vector<float>(n), nullptr, {}, {}, 0, false};
+    for (int64_t i = 0; i < n; ++i) {
+        if (!std::isfinite(v[i])) fail(TILLER_ERR_INVALID_ARGUMENT, "steering vector holds NaN or infinity at %lld", (long long)i);
+        op.dense[i] = strength * v[i];
+    }
+    steering_.push_back(std::move(op));
+}
+
+void Session::add_sas_steering(std::shared_ptr<const Sae> sae, int64_t layer, const int32_t *idx, const float *vals, int64_t k,
+                               float lambda, bool jump_sigma, int64_t pos_from) {
+    const HParams &hp = model_->hparams();
+    TILLER_REQUIRE_ARG(sae != nullptr, "SAE is null");
+    TILLER_REQUIRE_ARG(layer >= 0 && layer < hp.n_layer, "steering layer %lld is out of range [0, %lld)", (long long)layer,
+                       (long long)hp.n_layer);
+    TILLER_REQUIRE_ARG(sae->d_model() == hp.n_embd, "the SAE reads %lld dimensions but the model has %lld",
+                       (long long)sae->d_model(), (long long)hp.n_embd);
+    TILLER_REQUIRE_ARG(k >= 0 && (k == 0 || (idx && vals)), "a SAS vector needs k >= 0 indices and values");
+    TILLER_REQUIRE_ARG(std::isfinite(lambda), "steering strength must be finite");
+    TILLER_REQUIRE_ARG(pos_from >= 0, "steering start position must be >= 0");
+    SteeringOp op{layer, pos_from, {}, std::move(sae), std::vector<int32_t>(idx, idx + k), std::vector<float>(vals, vals + k),
+                  lambda, jump_sigma};
+    for (int64_t i = 0; i < k; ++i) {
+        TILLER_REQUIRE_ARG(op.idx[i] >= 0 && op.idx[i] < op.sae->d_sae(), "SAS feature %d is out of range [0, %lld)", op.idx[i],
+                           (long long)op.sae->d_sae());
+        if (!std::isfinite(op.vals[i])) fail(TILLER_ERR_INVALID_ARGUMENT, "SAS value of feature %d is NaN or infinite", op.idx[i]);
+    }
+    steering_.push_back(std::move(op));
+}
+
+void Session::apply_steering(int64_t layer, float *x, int64_t t) {
+    const int64_t E = model_->hparams().n_embd;
+    std::vector<float> delta;
+    for (const SteeringOp &op : steering_) {
+        if (op.layer != layer) continue;
+        for (int64_t i = 0; i < t; ++i) {
+            if (pos_ + i < op.pos_from) continue;
+            float *xi = x + i * E;
+            if (op.sae == nullptr) {
+                for (int64_t j = 0; j < E; ++j) xi[j] += op.dense[j];
+                continue;
+            }
+            // All feature updates read the same x, then are added together.
+            const Sae &sae = *op.sae;
+            delta.resize(op.idx.size());
+            for (size_t k = 0; k < op.idx.size(); ++k) {
+                const int32_t c = op.idx[k];
+                const float f = sae.activate(c, sae.pre_activation(c, xi));
+                const float z = f + op.lambda * op.vals[k];
+                const float s = op.jump_sigma ? (z > sae.threshold(c) ? z : 0.0f) : (z > 0.0f ? z : 0.0f);
+                delta[k] = s - f;
+            }
+            for (size_t k = 0; k < op.idx.size(); ++k)
+                if (delta[k] != 0.0f) axpy_f32(delta[k], sae.decoder_row(op.idx[k]), xi, E);
+        }
     }
 }
 

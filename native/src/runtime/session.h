@@ -10,6 +10,7 @@
 #include "core/thread_pool.h"
 #include "model/model.h"
 #include "runtime/kv_cache.h"
+#include "sae/sae.h"
 
 namespace tiller {
 
@@ -37,6 +38,15 @@ public:
 
     void set_control(const float *data, int64_t len, int64_t n_embd, int64_t il_start, int64_t il_end);
 
+    // Steering programs at resid_post(layer), for tokens at positions >= pos_from, applied in
+    // the order added (after the control vector). Dense: x += strength * v. SAS (sparse
+    // activation steering, the exact cheap form over the vector's K features):
+    //   x += sum_c (sigma(f_c(x) + lambda * v_c) - f_c(x)) * W_dec[c],  sigma = ReLU or JumpReLU.
+    void add_dense_steering(int64_t layer, const float *v, int64_t n, float strength, int64_t pos_from);
+    void add_sas_steering(std::shared_ptr<const Sae> sae, int64_t layer, const int32_t *idx, const float *vals, int64_t k,
+                          float lambda, bool jump_sigma, int64_t pos_from);
+    void clear_steering() { steering_.clear(); }
+
 private:
     // One ubatch through every layer; out_rows (T x n_embd) receives the normed final hidden
     // states of the tokens whose logits are wanted (first_out.. of the batch).
@@ -57,6 +67,18 @@ private:
     std::map<int32_t, std::vector<float>> capture_;
     int64_t captured_tokens_ = 0;
 
+    struct SteeringOp {
+        int64_t layer, pos_from;
+        std::vector<float> dense;  // scaled; empty for SAS
+        std::shared_ptr<const Sae> sae;
+        std::vector<int32_t> idx;
+        std::vector<float> vals;
+        float lambda = 0;
+        bool jump_sigma = false;
+    };
+    void apply_steering(int64_t layer, float *x, int64_t t);
+
+    std::vector<SteeringOp> steering_;
     std::vector<float> control_;       // n_layer x n_embd
     std::vector<bool> control_on_;     // per layer
 };

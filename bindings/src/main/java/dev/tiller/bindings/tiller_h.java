@@ -851,6 +851,182 @@ public final class tiller_h {
         }
     }
 
+    private static class tiller_session_steer_dense {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_LONG_LONG, C_FLOAT, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_steer_dense");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_steer_dense$descriptor() { return tiller_session_steer_dense.DESC; }
+    public static MethodHandle tiller_session_steer_dense$handle() { return tiller_session_steer_dense.HANDLE; }
+    public static MemorySegment tiller_session_steer_dense$address() { return tiller_session_steer_dense.ADDR; }
+
+    /** {@code int32_t tiller_session_steer_dense(tiller_session &#42; session, int32_t layer, const float &#42; v, int64_t n, float strength, int32_t pos_from)} */
+    public static int tiller_session_steer_dense(MemorySegment session, int layer, MemorySegment v, long n, float strength, int pos_from) {
+        var mh$ = tiller_session_steer_dense.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, layer, v, n, strength, pos_from);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_session_steer_sas {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_POINTER, C_POINTER, C_INT, C_FLOAT, C_INT, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_steer_sas");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_steer_sas$descriptor() { return tiller_session_steer_sas.DESC; }
+    public static MethodHandle tiller_session_steer_sas$handle() { return tiller_session_steer_sas.HANDLE; }
+    public static MemorySegment tiller_session_steer_sas$address() { return tiller_session_steer_sas.ADDR; }
+
+    /** {@code int32_t tiller_session_steer_sas(tiller_session &#42; session, const tiller_sae &#42; sae, int32_t layer, const int32_t &#42; idx, const float &#42; vals, int32_t k, float lambda, int32_t jump_sigma, int32_t pos_from)} */
+    public static int tiller_session_steer_sas(MemorySegment session, MemorySegment sae, int layer, MemorySegment idx, MemorySegment vals, int k, float lambda, int jump_sigma, int pos_from) {
+        var mh$ = tiller_session_steer_sas.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, sae, layer, idx, vals, k, lambda, jump_sigma, pos_from);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_session_clear_steering {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_clear_steering");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_clear_steering$descriptor() { return tiller_session_clear_steering.DESC; }
+    public static MethodHandle tiller_session_clear_steering$handle() { return tiller_session_clear_steering.HANDLE; }
+    public static MemorySegment tiller_session_clear_steering$address() { return tiller_session_clear_steering.ADDR; }
+
+    /** {@code int32_t tiller_session_clear_steering(tiller_session &#42; session)} */
+    public static int tiller_session_clear_steering(MemorySegment session) {
+        var mh$ = tiller_session_clear_steering.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_sae_load {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_sae_load");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_sae_load$descriptor() { return tiller_sae_load.DESC; }
+    public static MethodHandle tiller_sae_load$handle() { return tiller_sae_load.HANDLE; }
+    public static MemorySegment tiller_sae_load$address() { return tiller_sae_load.ADDR; }
+
+    /** {@code int32_t tiller_sae_load(const char &#42; path, tiller_sae &#42;&#42; out)} */
+    public static int tiller_sae_load(MemorySegment path, MemorySegment out) {
+        var mh$ = tiller_sae_load.HANDLE;
+        try {
+            return (int) mh$.invokeExact(path, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_sae_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_sae_free");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_sae_free$descriptor() { return tiller_sae_free.DESC; }
+    public static MethodHandle tiller_sae_free$handle() { return tiller_sae_free.HANDLE; }
+    public static MemorySegment tiller_sae_free$address() { return tiller_sae_free.ADDR; }
+
+    /** {@code int32_t tiller_sae_free(tiller_sae &#42; sae)} */
+    public static int tiller_sae_free(MemorySegment sae) {
+        var mh$ = tiller_sae_free.HANDLE;
+        try {
+            return (int) mh$.invokeExact(sae);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_sae_info {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_sae_info");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_sae_info$descriptor() { return tiller_sae_info.DESC; }
+    public static MethodHandle tiller_sae_info$handle() { return tiller_sae_info.HANDLE; }
+    public static MemorySegment tiller_sae_info$address() { return tiller_sae_info.ADDR; }
+
+    /** {@code int32_t tiller_sae_info(const tiller_sae &#42; sae, int64_t &#42; d_model, int64_t &#42; d_sae, int32_t &#42; arch)} */
+    public static int tiller_sae_info(MemorySegment sae, MemorySegment d_model, MemorySegment d_sae, MemorySegment arch) {
+        var mh$ = tiller_sae_info.HANDLE;
+        try {
+            return (int) mh$.invokeExact(sae, d_model, d_sae, arch);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_sae_encode {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG_LONG, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_sae_encode");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_sae_encode$descriptor() { return tiller_sae_encode.DESC; }
+    public static MethodHandle tiller_sae_encode$handle() { return tiller_sae_encode.HANDLE; }
+    public static MemorySegment tiller_sae_encode$address() { return tiller_sae_encode.ADDR; }
+
+    /** {@code int32_t tiller_sae_encode(const tiller_sae &#42; sae, const float &#42; x, int64_t n, float &#42; f)} */
+    public static int tiller_sae_encode(MemorySegment sae, MemorySegment x, long n, MemorySegment f) {
+        var mh$ = tiller_sae_encode.HANDLE;
+        try {
+            return (int) mh$.invokeExact(sae, x, n, f);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_sae_decode {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG_LONG, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_sae_decode");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_sae_decode$descriptor() { return tiller_sae_decode.DESC; }
+    public static MethodHandle tiller_sae_decode$handle() { return tiller_sae_decode.HANDLE; }
+    public static MemorySegment tiller_sae_decode$address() { return tiller_sae_decode.ADDR; }
+
+    /** {@code int32_t tiller_sae_decode(const tiller_sae &#42; sae, const float &#42; f, int64_t n, float &#42; x)} */
+    public static int tiller_sae_decode(MemorySegment sae, MemorySegment f, long n, MemorySegment x) {
+        var mh$ = tiller_sae_decode.HANDLE;
+        try {
+            return (int) mh$.invokeExact(sae, f, n, x);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class tiller_cvec_load {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
         public static final MemorySegment ADDR = findOrThrow("tiller_cvec_load");

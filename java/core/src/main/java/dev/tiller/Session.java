@@ -226,6 +226,46 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a steering program at the vector's layer for tokens at positions {@code >= fromPosition}
+     * (0: all tokens). Dense vectors add {@code strength * v}; sparse (SAS) vectors apply the
+     * sparse-space update with lambda = {@code strength} through {@code sae} (ReLU, or JumpReLU with
+     * the SAE's thresholds when {@code jumpSigma}). Programs run in the order added.
+     */
+    public void steer(SteeringVector v, float strength, int fromPosition, Sae sae, boolean jumpSigma) {
+        Objects.requireNonNull(v, "vector");
+        enter();
+        try (Arena a = Arena.ofConfined()) {
+            if (v.isSparse()) {
+                Objects.requireNonNull(sae, "a sparse (SAS) vector needs its SAE");
+                int[] idx = v.indices();
+                float[] vals = v.values();
+                MemorySegment i = a.allocateFrom(ValueLayout.JAVA_INT, idx.length == 0 ? new int[1] : idx);
+                MemorySegment f = a.allocateFrom(ValueLayout.JAVA_FLOAT, vals.length == 0 ? new float[1] : vals);
+                sae.with(h -> {
+                    Native.check(tiller_session_steer_sas(handle, h, v.layer(), i, f, idx.length, strength, jumpSigma ? 1 : 0, fromPosition));
+                    return null;
+                });
+            } else {
+                float[] d = v.dense();
+                Native.check(tiller_session_steer_dense(handle, v.layer(), a.allocateFrom(ValueLayout.JAVA_FLOAT, d), d.length, strength,
+                        fromPosition));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes every steering program (not the control vector). */
+    public void clearSteering() {
+        enter();
+        try {
+            Native.check(tiller_session_clear_steering(handle));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public boolean isOpen() {
         return handle != null;
     }

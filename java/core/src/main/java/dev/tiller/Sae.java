@@ -1,0 +1,104 @@
+package dev.tiller;
+
+import static dev.tiller.bindings.tiller_h.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+
+/**
+ * A sparse autoencoder on the residual stream, computed natively: a Gemma Scope {@code params.npz}
+ * or a SAELens folder ({@code cfg.json} + {@code sae_weights.safetensors}); JumpReLU, ReLU or
+ * TopK. Thread-safe; sessions steering with it keep it alive after {@link #close()}.
+ */
+public final class Sae implements AutoCloseable {
+    private final Path path;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private MemorySegment handle;
+    private final int dModel, dSae;
+    private final String architecture;
+
+    private Sae(Path path, MemorySegment handle) {
+        this.path = path;
+        this.handle = handle;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment d = a.allocate(ValueLayout.JAVA_LONG), m = a.allocate(ValueLayout.JAVA_LONG), arch = a.allocate(ValueLayout.JAVA_INT);
+            Native.check(tiller_sae_info(handle, d, m, arch));
+            dModel = (int) d.get(ValueLayout.JAVA_LONG, 0);
+            dSae = (int) m.get(ValueLayout.JAVA_LONG, 0);
+            architecture = switch (arch.get(ValueLayout.JAVA_INT, 0)) {
+                case 0 -> "jumprelu";
+                case 1 -> "relu";
+                default -> "topk";
+            };
+        }
+    }
+
+    /** Loads a Gemma Scope .npz file or a SAELens folder. */
+    public static Sae load(Path path) {
+        Objects.requireNonNull(path, "path");
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ValueLayout.ADDRESS);
+            Native.check(tiller_sae_load(Native.cPath(a, path), out));
+            return new Sae(path, Native.readPointer(out));
+        }
+    }
+
+    public Path path() { return path; }
+    public int dModel() { return dModel; }
+    public int dSae() { return dSae; }
+    public String architecture() { return architecture; }
+
+    /** Feature activations of each row: x [n][d_model] -> f [n][d_sae]. */
+    public float[][] encode(float[][] x) {
+        return run(x, dModel, dSae, true);
+    }
+
+    /** Reconstructions: f [n][d_sae] -> x [n][d_model]. */
+    public float[][] decode(float[][] f) {
+        return run(f, dSae, dModel, false);
+    }
+
+    private float[][] run(float[][] in, int inDim, int outDim, boolean encode) {
+        Objects.requireNonNull(in, "input");
+        for (float[] row : in) {
+            if (row.length != inDim) throw new InvalidArgumentException(0, "rows must have " + inDim + " values, got " + row.length);
+        }
+        return with(h -> {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment src = a.allocate(ValueLayout.JAVA_FLOAT, Math.max(1L, (long) in.length * inDim));
+                for (int i = 0; i < in.length; i++) MemorySegment.copy(in[i], 0, src, ValueLayout.JAVA_FLOAT, (long) i * inDim * 4, inDim);
+                MemorySegment dst = a.allocate(ValueLayout.JAVA_FLOAT, Math.max(1L, (long) in.length * outDim));
+                Native.check(encode ? tiller_sae_encode(h, src, in.length, dst) : tiller_sae_decode(h, src, in.length, dst));
+                float[][] out = new float[in.length][outDim];
+                for (int i = 0; i < in.length; i++) MemorySegment.copy(dst, ValueLayout.JAVA_FLOAT, (long) i * outDim * 4, out[i], 0, outDim);
+                return out;
+            }
+        });
+    }
+
+    <T> T with(Function<MemorySegment, T> fn) {
+        lock.readLock().lock();
+        try {
+            if (handle == null) throw new SessionStateException(0, "SAE " + path + " is closed");
+            return fn.apply(handle);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (handle != null) Native.check(tiller_sae_free(handle));
+            handle = null;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}
