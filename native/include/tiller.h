@@ -184,6 +184,10 @@ TILLER_API int32_t tiller_cvec_free(tiller_cvec *cvec);
 TILLER_API int32_t tiller_cvec_info(const tiller_cvec *cvec, int32_t *n_embd, int32_t *max_layer);
 /* The direction of one layer (n_embd floats), or NULL when the file has none for that layer. */
 TILLER_API int32_t tiller_cvec_direction(const tiller_cvec *cvec, int32_t layer, const float **data);
+/* Writes a control vector in llama.cpp's format: data holds n_embd floats per layer from layer 1
+ * (len = n_embd * k), saved as direction.1 .. direction.k with controlvector.model_hint. */
+TILLER_API int32_t tiller_cvec_save(const char *path, const float *data, int64_t len, int32_t n_embd,
+                                    const char *model_hint);
 
 /* Tokenizer (SentencePiece as GGUF carries it), from any GGUF with tokenizer.ggml.* keys
  * (vocab-only files included) or from a loaded model. Thread-safe; independent of the model's

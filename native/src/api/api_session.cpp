@@ -1,8 +1,11 @@
 // C ABI: sessions (evaluation, outputs, capture, control vectors) and control-vector files.
+#include <cstring>
 #include <vector>
 
 #include "api/handles.h"
 #include "core/error.h"
+#include "gguf/ggml_type.h"
+#include "gguf/gguf_writer.h"
 
 using namespace tiller;
 
@@ -122,6 +125,20 @@ int32_t tiller_cvec_direction(const tiller_cvec *cvec, int32_t layer, const floa
     return guarded([&] {
         TILLER_REQUIRE_ARG(data, "data must not be null");
         *data = cvec_of(cvec).direction(layer);
+    });
+}
+
+int32_t tiller_cvec_save(const char *path, const float *data, int64_t len, int32_t n_embd, const char *model_hint) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(path && data && n_embd > 0 && len > 0 && len % n_embd == 0,
+                           "a control vector needs n_embd > 0 and a whole number of layers");
+        const int64_t layers = len / n_embd;
+        GgufWriter w;
+        w.set_string("general.architecture", "controlvector");
+        w.set_string("controlvector.model_hint", model_hint ? model_hint : "");
+        w.set_u32("controlvector.layer_count", static_cast<uint32_t>(layers));
+        for (int64_t il = 1; il <= layers; ++il) w.add_tensor("direction." + std::to_string(il), GGML_F32, {n_embd});
+        w.write(path, [&](size_t i, uint8_t *dst) { std::memcpy(dst, data + i * n_embd, static_cast<size_t>(n_embd) * 4); });
     });
 }
 

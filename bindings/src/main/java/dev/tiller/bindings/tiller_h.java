@@ -1115,6 +1115,28 @@ public final class tiller_h {
         }
     }
 
+    private static class tiller_cvec_save {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG_LONG, C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_cvec_save");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_cvec_save$descriptor() { return tiller_cvec_save.DESC; }
+    public static MethodHandle tiller_cvec_save$handle() { return tiller_cvec_save.HANDLE; }
+    public static MemorySegment tiller_cvec_save$address() { return tiller_cvec_save.ADDR; }
+
+    /** {@code int32_t tiller_cvec_save(const char &#42; path, const float &#42; data, int64_t len, int32_t n_embd, const char &#42; model_hint)} */
+    public static int tiller_cvec_save(MemorySegment path, MemorySegment data, long len, int n_embd, MemorySegment model_hint) {
+        var mh$ = tiller_cvec_save.HANDLE;
+        try {
+            return (int) mh$.invokeExact(path, data, len, n_embd, model_hint);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class tiller_tokenizer_load {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
         public static final MemorySegment ADDR = findOrThrow("tiller_tokenizer_load");

@@ -111,6 +111,17 @@ public final class ControlVector {
         return new ControlVector(nEmbd, out);
     }
 
+    /** Writes the vector in llama.cpp's control-vector format (loadable by llama.cpp's --control-vector). */
+    public void save(Path path, String modelHint) {
+        Objects.requireNonNull(path, "path");
+        float[] flat = flatten();
+        if (flat.length == 0) throw new InvalidArgumentException(0, "the control vector has no layers");
+        try (Arena a = Arena.ofConfined()) {
+            Native.check(tiller_cvec_save(Native.cPath(a, path), a.allocateFrom(ValueLayout.JAVA_FLOAT, flat), flat.length, nEmbd,
+                    a.allocateFrom(modelHint == null ? "" : modelHint)));
+        }
+    }
+
     /** n_embd floats per layer from layer 1 to maxLayer(), zeros where absent (llama.cpp's buffer layout). */
     float[] flatten() {
         int max = maxLayer();

@@ -98,6 +98,11 @@ final class ChatCommand implements Callable<Integer> {
                     continue;
                 }
                 fresh = false;
+                // Steering programs follow the conversation: re-added for each turn's positions.
+                s.clearSteering();
+                int start = s.position();
+                steering.applySteering(s, start + tokens.length,
+                        start + tokens.length - m.tokenizer().encode("<end_of_turn>\n<start_of_turn>model\n", false, true).length, true);
                 Generation g = s.generate(tokens, sampling.params());
                 running.set(g);
                 try {

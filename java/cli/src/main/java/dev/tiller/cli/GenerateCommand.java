@@ -54,16 +54,21 @@ final class GenerateCommand implements Callable<Integer> {
         try (Model m = Model.load(model);
                 Session s = m.newSession(new SessionOptions(contextLength(m, context), threads))) {
             steering.apply(s, m.info().layerCount());
-            Generation g;
+            int[] tokens;
+            int instructionEnd;
             if (chat) {
                 List<ChatMessage> messages = new ArrayList<>();
                 if (system != null) messages.add(ChatMessage.system(system));
                 messages.add(ChatMessage.user(prompt));
-                g = s.generate(messages, sampling.params());
+                tokens = m.chatTemplate().apply(messages, true);
+                instructionEnd = tokens.length - m.tokenizer().encode("<end_of_turn>\n<start_of_turn>model\n", false, true).length;
             } else {
                 if (system != null) throw new IllegalArgumentException("--system needs --chat");
-                g = s.generate(prompt, sampling.params());
+                tokens = m.tokenizer().encode(prompt, true, false);
+                instructionEnd = tokens.length - 1;
             }
+            steering.applySteering(s, tokens.length, instructionEnd, chat);
+            Generation g = s.generate(tokens, sampling.params());
             Interrupts.onInterrupt(g::cancel);
             while (g.hasNext()) {
                 GeneratedToken t = g.next();

@@ -38,6 +38,7 @@ final class LogitsCommand implements Callable<Integer> {
                         .withContextLength(Math.max(opts.tokens.length, 1)).withThreads(opts.threads));
                 F32Writer w = new F32Writer(out)) {
             steering.apply(session, model.info().layerCount());
+            steering.applySteering(session, opts.tokens.length, 0, false);
             if (incremental) {
                 for (int t : opts.tokens) w.write(session.evaluate(new int[] {t}));
             } else {

@@ -35,6 +35,7 @@ final class ResidualsCommand implements Callable<Integer> {
                 F32Writer w = new F32Writer(out)) {
             int nLayer = model.info().layerCount(), nEmbd = model.info().embeddingLength();
             steering.apply(session, nLayer);
+            steering.applySteering(session, opts.tokens.length, 0, false);
             session.captureLayers(IntStream.range(0, nLayer).toArray());
             session.evaluate(opts.tokens);
             for (int il = 0; il < nLayer; il++) {

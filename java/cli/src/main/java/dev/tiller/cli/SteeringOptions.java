@@ -1,7 +1,10 @@
 package dev.tiller.cli;
 
 import dev.tiller.ControlVector;
+import dev.tiller.Sae;
 import dev.tiller.Session;
+import dev.tiller.SteeringFiles;
+import dev.tiller.SteeringVector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +19,55 @@ final class SteeringOptions {
     @Option(names = "--control-vector-layer-range", arity = "2", paramLabel = "L",
             description = "first and last layer the control vectors apply to (default: 1 and the last layer)")
     int[] range;
+
+    @Option(names = "--steer", paramLabel = "V[:LAMBDA]",
+            description = "Tiller steering vector (CAA or SAS file from `tiller steer ... build`) with its strength (repeatable)")
+    List<String> steer = new ArrayList<>();
+
+    @Option(names = "--steer-positions", paramLabel = "MODE",
+            description = "which tokens --steer changes: all, after-instruction (default for chat) or generated")
+    String steerPositions;
+
+    @Option(names = "--sae", paramLabel = "SAE", description = "the SAE of SAS vectors (default: the path recorded in the vector)")
+    Path sae;
+
+    /**
+     * Adds the --steer vectors. promptLength is the number of prompt tokens and instructionEnd the
+     * position where the instruction ends (the start of the model turn's markup).
+     */
+    void applySteering(Session session, int promptLength, int instructionEnd, boolean chat) {
+        if (steer.isEmpty()) return;
+        String mode = steerPositions != null ? steerPositions : chat ? "after-instruction" : "all";
+        int from = switch (mode) {
+            case "all" -> 0;
+            case "after-instruction" -> instructionEnd;
+            case "generated" -> promptLength;
+            default -> throw new IllegalArgumentException("--steer-positions must be all, after-instruction or generated, not '" + mode + "'");
+        };
+        for (String spec : steer) {
+            int colon = spec.lastIndexOf(':');
+            float strength = 1.0f;
+            String file = spec;
+            if (colon > 0) {
+                try {
+                    strength = Float.parseFloat(spec.substring(colon + 1));
+                    file = spec.substring(0, colon);
+                } catch (NumberFormatException e) {
+                    // the colon belongs to the file name
+                }
+            }
+            SteeringVector v = SteeringFiles.load(Path.of(file));
+            if (v.isSparse()) {
+                Path saePath = sae != null ? sae : v.metadata().containsKey("sae") ? Path.of(v.metadata().get("sae")) : null;
+                if (saePath == null) throw new IllegalArgumentException(file + " is a SAS vector: give its SAE with --sae");
+                try (Sae s = Sae.load(saePath)) {
+                    session.steer(v, strength, from, s, "jumprelu".equals(v.metadata().get("sigma")));
+                }
+            } else {
+                session.steer(v, strength, from, null, false);
+            }
+        }
+    }
 
     void apply(Session session, int nLayer) {
         if (controlVectors.isEmpty()) return;

@@ -1,0 +1,166 @@
+package dev.tiller.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tiller.ChatMessage;
+import dev.tiller.ControlVector;
+import dev.tiller.Model;
+import dev.tiller.Sae;
+import dev.tiller.Session;
+import dev.tiller.SessionOptions;
+import dev.tiller.SteeringBuilder;
+import dev.tiller.SteeringFiles;
+import dev.tiller.SteeringVector;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tiller steer sas build} and {@code tiller steer caa build}: read contrastive pairs,
+ * capture resid_post(L) at one token of each side, and build the vector.
+ *
+ * <p>P.jsonl lines are {@code {"positive": X, "negative": Y}}. X and Y are arrays of token ids (used
+ * as they are) or strings, which become a user turn in the model's chat format followed by the
+ * start of the model turn. Activations are read at the last token, or at {@code --position}
+ * (0-based; negative counts from the end).
+ */
+final class SteerBuild {
+    private SteerBuild() {}
+
+    abstract static class Base implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "M.gguf")
+        Path model;
+
+        @Option(names = "--layer", required = true, paramLabel = "L", description = "read and steer resid_post(L)")
+        int layer;
+
+        @Option(names = "--pairs", required = true, paramLabel = "P.jsonl", description = "lines of {\"positive\": X, \"negative\": Y}")
+        Path pairs;
+
+        @Option(names = "--out", required = true, paramLabel = "V", description = "output steering vector (safetensors)")
+        Path out;
+
+        @Option(names = "--position", paramLabel = "I", description = "token whose activation is read (default -1: the last)")
+        int position = -1;
+
+        @Option(names = "--threads", paramLabel = "N")
+        int threads = 0;
+
+        float[][] positive, negative;
+
+        void readActivations() throws IOException {
+            List<String> lines = Files.readAllLines(pairs, StandardCharsets.UTF_8);
+            ObjectMapper json = new ObjectMapper();
+            List<float[]> pos = new ArrayList<>(), neg = new ArrayList<>();
+            try (Model m = Model.load(model);
+                    Session s = m.newSession(new SessionOptions(Math.min(m.info().contextLength(), 4096), threads))) {
+                if (layer < 0 || layer >= m.info().layerCount()) {
+                    throw new IllegalArgumentException("--layer " + layer + " is out of range [0, " + m.info().layerCount() + ")");
+                }
+                s.captureLayers(layer);
+                int n = 0;
+                for (String line : lines) {
+                    n++;
+                    if (line.isBlank()) continue;
+                    JsonNode node = json.readTree(line);
+                    if (!node.has("positive") || !node.has("negative")) {
+                        throw new IllegalArgumentException(pairs + ":" + n + ": expected {\"positive\": ..., \"negative\": ...}");
+                    }
+                    pos.add(activation(m, s, node.get("positive"), n));
+                    neg.add(activation(m, s, node.get("negative"), n));
+                }
+            }
+            if (pos.isEmpty()) throw new IllegalArgumentException(pairs + ": no pairs");
+            positive = pos.toArray(new float[0][]);
+            negative = neg.toArray(new float[0][]);
+        }
+
+        private float[] activation(Model m, Session s, JsonNode side, int line) {
+            int[] tokens;
+            if (side.isArray()) {
+                tokens = new int[side.size()];
+                for (int i = 0; i < tokens.length; i++) tokens[i] = side.get(i).asInt();
+            } else if (side.isTextual()) {
+                tokens = m.chatTemplate().apply(List.of(ChatMessage.user(side.asText())), true);
+            } else {
+                throw new IllegalArgumentException(pairs + ":" + line + ": a side must be a string or an array of token ids");
+            }
+            int at = position < 0 ? tokens.length + position : position;
+            if (at < 0 || at >= tokens.length) throw new IllegalArgumentException(pairs + ":" + line + ": --position " + position + " is outside the sequence");
+            s.reset();
+            s.evaluate(tokens);
+            MemorySegment rows = s.captured(layer);
+            int d = m.info().embeddingLength();
+            return rows.asSlice((long) at * d * 4, (long) d * 4).toArray(ValueLayout.JAVA_FLOAT);
+        }
+
+        Map<String, String> metadata() {
+            Map<String, String> meta = new TreeMap<>();
+            meta.put("model", model.getFileName().toString());
+            meta.put("pairs", Integer.toString(positive.length));
+            meta.put("position", Integer.toString(position));
+            meta.put("positions", "all");
+            return meta;
+        }
+    }
+
+    @Command(name = "build", mixinStandardHelpOptions = true, description = "Build a SAS vector from contrastive pairs with an SAE.")
+    static final class Sas extends Base {
+        @Option(names = "--sae", required = true, paramLabel = "SAE", description = "Gemma Scope params.npz or SAELens folder")
+        Path sae;
+
+        @Option(names = "--tau", paramLabel = "T", description = "fraction of rows a feature must fire in (default: ${DEFAULT-VALUE})")
+        double tau = 0.3;
+
+        @Option(names = "--sigma", paramLabel = "S", description = "relu (default) or jumprelu")
+        String sigma = "relu";
+
+        @Override
+        public Integer call() throws IOException {
+            if (!sigma.equals("relu") && !sigma.equals("jumprelu")) throw new IllegalArgumentException("--sigma must be relu or jumprelu");
+            readActivations();
+            try (Sae s = Sae.load(sae)) {
+                Map<String, String> meta = metadata();
+                meta.put("sae", sae.toAbsolutePath().toString());
+                meta.put("tau", Double.toString(tau));
+                meta.put("sigma", sigma);
+                SteeringVector v = SteeringBuilder.sas(s, layer, positive, negative, tau, meta);
+                SteeringFiles.save(v, out);
+                System.err.printf("wrote %s: SAS vector at layer %d with %d features from %d pairs%n", out, layer, v.indices().length,
+                        positive.length);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "build", mixinStandardHelpOptions = true, description = "Build a CAA vector (mean difference) from contrastive pairs.")
+    static final class Caa extends Base {
+        @Option(names = "--cvec-out", paramLabel = "CV.gguf", description = "also write it as a llama.cpp control vector (this layer only)")
+        Path cvecOut;
+
+        @Override
+        public Integer call() throws IOException {
+            readActivations();
+            float[] v = SteeringBuilder.caa(positive, negative);
+            SteeringFiles.save(SteeringVector.dense(layer, v, metadata()), out);
+            if (cvecOut != null) {
+                float[][] dirs = new float[layer + 1][];
+                dirs[layer] = v;
+                if (layer == 0) throw new IllegalArgumentException("llama.cpp control vectors cannot steer layer 0");
+                ControlVector.of(v.length, dirs).save(cvecOut, metadata().get("model"));
+            }
+            System.err.printf("wrote %s: CAA vector at layer %d from %d pairs%n", out, layer, positive.length);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tiller.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tiller.ControlVector;
+import dev.tiller.Fixtures;
+import dev.tiller.LogitComparison;
+import dev.tiller.SteeringFiles;
+import dev.tiller.SteeringVector;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The steering commands end to end on the steering fixture: vectors built from the fixture's
+ * pairs by Tiller's own forward pass match the reference vectors, and logits steered through
+ * --steer (and the CAA vector exported as a llama.cpp control vector) match the reference logits.
+ */
+class SteerCliTest {
+    @TempDir
+    Path dir;
+
+    private static Path steering() {
+        String full = System.getProperty("tiller.fixtures.dir", "");
+        return full.isBlank() ? Fixtures.resource("fixtures/steering") : Path.of(full).resolve("steering");
+    }
+
+    private static int status(String... args) {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int s = Main.run(args);
+            if (s != 0) oldErr.println(err.toString(StandardCharsets.UTF_8));
+            return s;
+        } finally {
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void buildSteerAndCompareWithTheReference() throws IOException {
+        JsonNode c = new ObjectMapper().readTree(steering().resolve("case.json").toFile());
+        Path model = Fixtures.numericsDir().resolve(c.get("model").asText());
+        int layer = c.get("layer").asInt(), d = c.get("d_model").asInt();
+        List<String> lines = new ArrayList<>();
+        for (JsonNode p : c.get("pairs")) lines.add("{\"positive\": " + p.get("positive") + ", \"negative\": " + p.get("negative") + "}");
+        Path pairs = dir.resolve("pairs.jsonl");
+        Files.write(pairs, lines);
+
+        Path sas = dir.resolve("sas.safetensors");
+        assertEquals(0, status("steer", "sas", "build", "--model", model.toString(), "--sae",
+                steering().resolve(c.get("sae_gemma_scope").asText()).toString(), "--layer", Integer.toString(layer), "--pairs",
+                pairs.toString(), "--tau", c.get("tau").asText(), "--out", sas.toString()));
+        SteeringVector v = SteeringFiles.load(sas);
+        JsonNode e = c.get("sas_expected");
+        int[] idx = new int[e.get("indices").size()];
+        for (int i = 0; i < idx.length; i++) idx[i] = e.get("indices").get(i).asInt();
+        assertArrayEquals(idx, v.indices());
+        for (int i = 0; i < idx.length; i++) assertEquals(e.get("values").get(i).asDouble(), v.values()[i], 1e-3 * Math.abs(v.values()[i]));
+        assertEquals(Integer.toString(layer), Integer.toString(v.layer()));
+        assertEquals("relu", v.metadata().get("sigma"));
+
+        Path caa = dir.resolve("caa.safetensors"), cvec = dir.resolve("caa.gguf");
+        assertEquals(0, status("steer", "caa", "build", "--model", model.toString(), "--layer", Integer.toString(layer), "--pairs",
+                pairs.toString(), "--out", caa.toString(), "--cvec-out", cvec.toString()));
+        float[] got = SteeringFiles.load(caa).dense(), ref = Fixtures.readF32(steering().resolve("caa-expected.f32"));
+        double num = 0, den = 0;
+        for (int j = 0; j < d; j++) {
+            num += (got[j] - ref[j]) * (double) (got[j] - ref[j]);
+            den += ref[j] * (double) ref[j];
+        }
+        assertTrue(Math.sqrt(num / den) < 1e-3, "CAA vector relative error " + Math.sqrt(num / den));
+        assertEquals(layer, ControlVector.load(cvec).maxLayer());
+
+        String tokens = String.join(",", toStrings(c.get("tokens")));
+        int vocab = 2048;
+        check(new String[] {"--steer", caa + ":" + c.get("caa_strength").asText()}, model, tokens, "logits-caa.f32", vocab);
+        check(new String[] {"--control-vector", cvec + ":" + c.get("caa_strength").asText()}, model, tokens, "logits-caa.f32", vocab);
+        check(new String[] {"--steer", sas + ":" + c.get("sas_lambda").asText()}, model, tokens, "logits-sas.f32", vocab);
+    }
+
+    private static List<String> toStrings(JsonNode a) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : a) out.add(n.asText());
+        return out;
+    }
+
+    private void check(String[] steer, Path model, String tokens, String reference, int vocab) {
+        Path out = dir.resolve("l.f32");
+        List<String> args = new ArrayList<>(List.of("logits", "--model", model.toString(), "--tokens", tokens, "--out", out.toString()));
+        args.addAll(List.of(steer));
+        assertEquals(0, status(args.toArray(new String[0])));
+        LogitComparison cmp = LogitComparison.of(Fixtures.readF32(steering().resolve(reference)), Fixtures.readF32(out), vocab);
+        assertTrue(cmp.within(LogitComparison.Tolerance.forWeights("F32")), String.join(" ", steer) + ": " + cmp);
+    }
+}
