@@ -95,10 +95,10 @@ void TensorFile::read_npz() {
             }
             e += 4 + len;
         }
-        if (flags & 0x08) fail(TILLER_ERR_UNSUPPORTED, "%s: zip entries with data descriptors are not supported", p);
         if (method != 0)
             fail(TILLER_ERR_UNSUPPORTED, "%s: member '%s' is compressed (np.savez_compressed); save the SAE with np.savez", p,
                  name.c_str());
+        if (flags & 0x08) fail(TILLER_ERR_UNSUPPORTED, "%s: zip entries with data descriptors are not supported", p);
         const size_t data = at + 30 + name_len + extra_len;
         if (csize != usize || csize > size - data) fail(TILLER_ERR_FORMAT, "%s: member '%s' runs past the end of the file", p, name.c_str());
         // .npy: magic, version, header length, a Python dict literal, then the array.

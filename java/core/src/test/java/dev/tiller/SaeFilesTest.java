@@ -1,0 +1,101 @@
+package dev.tiller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SAE files that are wrong in the ways real files can be, each refused with a clear message. */
+class SaeFilesTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] safetensors(float nanAt) {
+        int d = 4, m = 8;
+        String[] names = {"W_enc", "W_dec", "b_enc", "b_dec", "threshold"};
+        int[][] shapes = {{d, m}, {m, d}, {m}, {d}, {m}};
+        StringBuilder h = new StringBuilder("{");
+        int off = 0;
+        for (int i = 0; i < names.length; i++) {
+            int n = 1;
+            for (int s : shapes[i]) n *= s;
+            h.append(i > 0 ? "," : "").append('"').append(names[i]).append("\":{\"dtype\":\"F32\",\"shape\":")
+                    .append(java.util.Arrays.toString(shapes[i])).append(",\"data_offsets\":[").append(off).append(',').append(off + 4 * n).append("]}");
+            off += 4 * n;
+        }
+        h.append('}');
+        byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + header.length + off).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length).put(header);
+        for (int i = 0; i < off / 4; i++) b.putFloat(i == (int) nanAt ? Float.NaN : 0.01f * i);
+        return b.array();
+    }
+
+    private Path saelens(byte[] weights, String cfg) throws IOException {
+        Path folder = Files.createTempDirectory(dir, "sae");
+        Files.write(folder.resolve("sae_weights.safetensors"), weights);
+        Files.writeString(folder.resolve("cfg.json"), cfg);
+        return folder;
+    }
+
+    @Test
+    void aValidFolderLoadsAndRuns() throws IOException {
+        try (Sae s = Sae.load(saelens(safetensors(-1), "{\"architecture\": \"jumprelu\", \"d_in\": 4, \"d_sae\": 8}"))) {
+            assertEquals(4, s.dModel());
+            assertEquals(8, s.dSae());
+            assertEquals(4, s.decode(s.encode(new float[][] {{1, 2, 3, 4}}))[0].length);
+        }
+    }
+
+    @Test
+    void nanWeightsAreRefused() throws IOException {
+        Path folder = saelens(safetensors(5), "{\"architecture\": \"jumprelu\"}");
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> Sae.load(folder));
+        assertTrue(e.getMessage().contains("W_enc") && e.getMessage().contains("NaN"), e.getMessage());
+    }
+
+    @Test
+    void unsupportedOrInconsistentConfigs() throws IOException {
+        UnsupportedModelException arch = assertThrows(UnsupportedModelException.class,
+                () -> Sae.load(saelens(safetensors(-1), "{\"architecture\": \"gated\"}")));
+        assertTrue(arch.getMessage().contains("gated"), arch.getMessage());
+        UnsupportedModelException norm = assertThrows(UnsupportedModelException.class, () -> Sae.load(
+                saelens(safetensors(-1), "{\"architecture\": \"relu\", \"normalize_activations\": \"expected_average_only_in\"}")));
+        assertTrue(norm.getMessage().contains("normalize_activations"), norm.getMessage());
+        ModelFormatException dims = assertThrows(ModelFormatException.class,
+                () -> Sae.load(saelens(safetensors(-1), "{\"architecture\": \"relu\", \"d_in\": 5}")));
+        assertTrue(dims.getMessage().contains("d_in"), dims.getMessage());
+        ModelFormatException json = assertThrows(ModelFormatException.class,
+                () -> Sae.load(saelens(safetensors(-1), "{\"architecture\": ")));
+        assertTrue(json.getMessage().contains("cfg.json") && json.getMessage().contains("invalid JSON"), json.getMessage());
+        assertThrows(ModelIOException.class, () -> Sae.load(dir.resolve("absent-folder")));
+    }
+
+    @Test
+    void compressedAndTruncatedNpz() throws IOException {
+        Path zipped = dir.resolve("params.npz");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zipped))) {
+            z.putNextEntry(new ZipEntry("W_enc.npy")); // DEFLATED: what np.savez_compressed writes
+            z.write(new byte[64]);
+            z.closeEntry();
+        }
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> Sae.load(zipped));
+        assertTrue(e.getMessage().contains("np.savez"), e.getMessage());
+        Path real = SteeringFixtureTest.dir().resolve("gemma-scope/layer_12/width_512/average_l0_41/params.npz");
+        byte[] bytes = Files.readAllBytes(real);
+        Path cut = dir.resolve("cut.npz");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        ModelFormatException t = assertThrows(ModelFormatException.class, () -> Sae.load(cut));
+        assertTrue(t.getMessage().contains("cut.npz"), t.getMessage());
+    }
+}
