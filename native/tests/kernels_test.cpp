@@ -16,19 +16,6 @@
 using namespace tiller;
 
 namespace {
-QDotFn pick(const QDotTable &t, int32_t type) {
-    switch (type) {
-        case GGML_Q8_0: return t.q8_0;
-        case GGML_Q4_0: return t.q4_0;
-        case GGML_Q4_1: return t.q4_1;
-        case GGML_Q5_0: return t.q5_0;
-        case GGML_Q5_1: return t.q5_1;
-        case GGML_Q4_K: return t.q4_k;
-        case GGML_Q5_K: return t.q5_k;
-        default: return t.q6_k;
-    }
-}
-
 bool cpu_runs(const char *name) {
 #if defined(__x86_64__)
     __builtin_cpu_init();
@@ -63,7 +50,7 @@ TEST(every_table_matches_the_float_reference) {
         for (const QDotTable *table : tables) {
             for (int nt = 1; nt <= 4; ++nt) {
                 float out[4];
-                pick(*table, type)(w.data(), rows, nt, n, out);
+                qdot_pick(*table, type)(w.data(), rows, nt, n, out);
                 for (int t = 0; t < nt; ++t) {
                     double ref = 0, mag = 0;
                     for (int64_t i = 0; i < n; ++i) {

@@ -1,14 +1,9 @@
 #include "kernels/act_quant.h"
+#include "kernels/clones.h"
 
 #include <cmath>
 
 namespace tiller {
-
-#if defined(__x86_64__) && !defined(TILLER_NO_DISPATCH)
-#define TILLER_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define TILLER_CLONES
-#endif
 
 TILLER_CLONES void quantize_activations(const float *x, ActBlock *out, int64_t n) {
     for (int64_t b = 0; b < n / 32; ++b, x += 32) {

@@ -1,12 +1,7 @@
 #include "kernels/dot.h"
+#include "kernels/clones.h"
 
 namespace tiller {
-
-#if defined(__x86_64__) && !defined(TILLER_NO_DISPATCH)
-#define TILLER_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define TILLER_CLONES
-#endif
 
 TILLER_CLONES float dot_f32(const float *a, const float *b, int64_t n) {
     float s = 0.0f;

@@ -1,15 +1,10 @@
 #include "kernels/elementwise.h"
+#include "kernels/clones.h"
 
 #include <cmath>
 #include <cstring>
 
 namespace tiller {
-
-#if defined(__x86_64__) && !defined(TILLER_NO_DISPATCH)
-#define TILLER_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define TILLER_CLONES
-#endif
 
 void rms_norm(const float *x, const float *w, float *y, int64_t n, float eps) {
     double sum = 0.0;

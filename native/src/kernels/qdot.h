@@ -23,7 +23,9 @@ const QDotTable *qdot_avx512();  // nullptr when not compiled in
 
 // The table in use (chosen on first call).
 const QDotTable &qdot();
-// The kernel for a weight type, or nullptr for float types.
+// The kernel of a table for a weight type, or nullptr for float types.
+QDotFn qdot_pick(const QDotTable &table, int32_t type);
+// The kernel in use for a weight type, or nullptr for float types.
 QDotFn qdot_for(int32_t type);
 
 }  // namespace tiller

@@ -52,8 +52,9 @@ const QDotTable &qdot() {
     return table;
 }
 
-QDotFn qdot_for(int32_t type) {
-    const QDotTable &t = qdot();
+QDotFn qdot_for(int32_t type) { return qdot_pick(qdot(), type); }
+
+QDotFn qdot_pick(const QDotTable &t, int32_t type) {
     switch (type) {
         case GGML_Q8_0: return t.q8_0;
         case GGML_Q4_0: return t.q4_0;

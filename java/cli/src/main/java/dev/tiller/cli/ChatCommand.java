@@ -27,17 +27,11 @@ import picocli.CommandLine.Option;
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Interactive chat with history. Commands: /reset, /system TEXT, /exit. Ctrl-C stops a reply.")
 final class ChatCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "M.gguf", description = "GGUF model file")
-    java.nio.file.Path model;
+    @Mixin
+    RunOptions run;
 
     @Option(names = "--system", paramLabel = "S", description = "initial system message")
     String system;
-
-    @Option(names = "--context", paramLabel = "N", description = "context length (default: the model's, at most 8192)")
-    int context = 0;
-
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: one per core)")
-    int threads = 0;
 
     @Mixin
     SamplingOptions sampling;
@@ -55,14 +49,14 @@ final class ChatCommand implements Callable<Integer> {
             if (g != null) g.cancel();
             else System.err.println("\n(Ctrl-C stops a reply; type /exit or press Ctrl-D to quit)");
         });
-        try (Model m = Model.load(model);
-                Session s = m.newSession(new SessionOptions(GenerateCommand.contextLength(m, context), threads))) {
+        try (Model m = Model.load(run.model);
+                Session s = m.newSession(new SessionOptions(run.contextLength(m), run.threads))) {
             steering.apply(s, m.info().layerCount());
             ChatTemplate template = m.chatTemplate();
             List<ChatMessage> pending = new ArrayList<>();
             if (system != null) pending.add(ChatMessage.system(system));
             boolean fresh = true;
-            System.err.println("Chatting with " + m.info().name().orElse(model.getFileName().toString())
+            System.err.println("Chatting with " + m.info().name().orElse(run.model.getFileName().toString())
                     + ". /reset, /system TEXT, /exit" + (canInterrupt ? "; Ctrl-C stops a reply." : "."));
             while (true) {
                 out.print("> ");

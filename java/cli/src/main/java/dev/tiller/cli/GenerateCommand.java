@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate text from a prompt (raw, or as a chat turn with --chat); text on stdout, statistics on stderr.")
 final class GenerateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "M.gguf", description = "GGUF model file")
-    java.nio.file.Path model;
+    @Mixin
+    RunOptions run;
 
     @Option(names = "--prompt", required = true, paramLabel = "P", description = "the prompt")
     String prompt;
@@ -36,12 +36,6 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--system", paramLabel = "S", description = "system message (with --chat)")
     String system;
 
-    @Option(names = "--context", paramLabel = "N", description = "context length (default: the model's, at most 8192)")
-    int context = 0;
-
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: one per core)")
-    int threads = 0;
-
     @Mixin
     SamplingOptions sampling;
 
@@ -51,8 +45,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = Utf8Out.stdout();
-        try (Model m = Model.load(model);
-                Session s = m.newSession(new SessionOptions(contextLength(m, context), threads))) {
+        try (Model m = Model.load(run.model);
+                Session s = m.newSession(new SessionOptions(run.contextLength(m), run.threads))) {
             steering.apply(s, m.info().layerCount());
             int[] tokens;
             int instructionEnd;
@@ -79,10 +73,6 @@ final class GenerateCommand implements Callable<Integer> {
             printUsage(g.usage(), g.finishReason().toString());
         }
         return 0;
-    }
-
-    static int contextLength(Model m, int requested) {
-        return requested > 0 ? requested : Math.min(m.info().contextLength(), 8192);
     }
 
     static void printUsage(Usage u, String finish) {

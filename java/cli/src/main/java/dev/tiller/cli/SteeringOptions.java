@@ -45,17 +45,9 @@ final class SteeringOptions {
             default -> throw new IllegalArgumentException("--steer-positions must be all, after-instruction or generated, not '" + mode + "'");
         };
         for (String spec : steer) {
-            int colon = spec.lastIndexOf(':');
-            float strength = 1.0f;
-            String file = spec;
-            if (colon > 0) {
-                try {
-                    strength = Float.parseFloat(spec.substring(colon + 1));
-                    file = spec.substring(0, colon);
-                } catch (NumberFormatException e) {
-                    // the colon belongs to the file name
-                }
-            }
+            Scaled sv = Scaled.parse(spec);
+            float strength = sv.strength();
+            String file = sv.file();
             SteeringVector v = SteeringFiles.load(Path.of(file));
             if (v.isSparse()) {
                 Path saePath = sae != null ? sae : v.metadata().containsKey("sae") ? Path.of(v.metadata().get("sae")) : null;
@@ -80,18 +72,22 @@ final class SteeringOptions {
     }
 
     /** {@code file[:strength]}: the strength is what follows the last colon, when it is a number. */
-    static ControlVector parse(String spec) {
-        int colon = spec.lastIndexOf(':');
-        float strength = 1.0f;
-        String file = spec;
-        if (colon > 0) {
-            try {
-                strength = Float.parseFloat(spec.substring(colon + 1));
-                file = spec.substring(0, colon);
-            } catch (NumberFormatException e) {
-                // not a strength: the colon belongs to the file name
+    record Scaled(String file, float strength) {
+        static Scaled parse(String spec) {
+            int colon = spec.lastIndexOf(':');
+            if (colon > 0) {
+                try {
+                    return new Scaled(spec.substring(0, colon), Float.parseFloat(spec.substring(colon + 1)));
+                } catch (NumberFormatException e) {
+                    // not a strength: the colon belongs to the file name
+                }
             }
+            return new Scaled(spec, 1.0f);
         }
-        return ControlVector.load(Path.of(file)).scale(strength);
+    }
+
+    static ControlVector parse(String spec) {
+        Scaled s = Scaled.parse(spec);
+        return ControlVector.load(Path.of(s.file())).scale(s.strength());
     }
 }
