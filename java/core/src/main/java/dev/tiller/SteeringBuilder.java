@@ -45,6 +45,30 @@ public final class SteeringBuilder {
         return SteeringVector.sparse(layer, idx.stream().mapToInt(Integer::intValue).toArray(), toArray(val), metadata);
     }
 
+    /**
+     * CAA's cross-behaviour normalisation at one layer: every vector is rescaled to the mean norm
+     * of all of them, so that behaviours are steered with comparable strength.
+     */
+    public static List<float[]> equalizeNorms(List<float[]> vectors) {
+        if (vectors.isEmpty()) return List.of();
+        double[] norms = new double[vectors.size()];
+        double mean = 0;
+        for (int i = 0; i < norms.length; i++) {
+            double s = 0;
+            for (float x : vectors.get(i)) s += x * (double) x;
+            norms[i] = Math.sqrt(s);
+            mean += norms[i] / norms.length;
+        }
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < norms.length; i++) {
+            float[] v = vectors.get(i).clone();
+            double k = norms[i] > 0 ? mean / norms[i] : 0;
+            for (int j = 0; j < v.length; j++) v[j] = (float) (v[j] * k);
+            out.add(v);
+        }
+        return out;
+    }
+
     /** Per feature: mean over firing rows if it fires in at least tau of the rows, else NaN. */
     private static double[] keptMeans(float[][] f, double tau) {
         int m = f[0].length;

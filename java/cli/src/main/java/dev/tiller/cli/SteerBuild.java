@@ -2,6 +2,8 @@ package dev.tiller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tiller.AbDataset;
+import dev.tiller.BehaviorEval;
 import dev.tiller.ChatMessage;
 import dev.tiller.ControlVector;
 import dev.tiller.Model;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,14 +47,24 @@ final class SteerBuild {
         @Option(names = "--layer", required = true, paramLabel = "L", description = "read and steer resid_post(L)")
         int layer;
 
-        @Option(names = "--pairs", required = true, paramLabel = "P.jsonl", description = "lines of {\"positive\": X, \"negative\": Y}")
-        Path pairs;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Input input;
+
+        static final class Input {
+            @Option(names = "--pairs", paramLabel = "P.jsonl", description = "lines of {\"positive\": X, \"negative\": Y}")
+            Path pairs;
+
+            @Option(names = "--dataset", paramLabel = "AB.json",
+                    description = "CAA A/B items (question, answer_matching_behavior, answer_not_matching_behavior), read at the answer letter")
+            Path dataset;
+        }
 
         @Option(names = "--out", required = true, paramLabel = "V", description = "output steering vector (safetensors)")
         Path out;
 
-        @Option(names = "--position", paramLabel = "I", description = "token whose activation is read (default -1: the last)")
-        int position = -1;
+        @Option(names = "--position", paramLabel = "I",
+                description = "token whose activation is read (default: -1, the last; -2, the answer letter, with --dataset)")
+        Integer position;
 
         @Option(names = "--threads", paramLabel = "N")
         int threads = 0;
@@ -59,14 +72,18 @@ final class SteerBuild {
         float[][] positive, negative;
 
         void readActivations() throws IOException {
+            if (input.dataset != null) {
+                readDataset();
+                return;
+            }
+            Path pairs = input.pairs;
+            if (position == null) position = -1;
             List<String> lines = Files.readAllLines(pairs, StandardCharsets.UTF_8);
             ObjectMapper json = new ObjectMapper();
             List<float[]> pos = new ArrayList<>(), neg = new ArrayList<>();
             try (Model m = Model.load(model);
                     Session s = m.newSession(new SessionOptions(Math.min(m.info().contextLength(), 4096), threads))) {
-                if (layer < 0 || layer >= m.info().layerCount()) {
-                    throw new IllegalArgumentException("--layer " + layer + " is out of range [0, " + m.info().layerCount() + ")");
-                }
+                checkLayer(m);
                 s.captureLayers(layer);
                 int n = 0;
                 for (String line : lines) {
@@ -76,8 +93,8 @@ final class SteerBuild {
                     if (!node.has("positive") || !node.has("negative")) {
                         throw new IllegalArgumentException(pairs + ":" + n + ": expected {\"positive\": ..., \"negative\": ...}");
                     }
-                    pos.add(activation(m, s, node.get("positive"), n));
-                    neg.add(activation(m, s, node.get("negative"), n));
+                    pos.add(activation(m, s, node.get("positive"), pairs + ":" + n));
+                    neg.add(activation(m, s, node.get("negative"), pairs + ":" + n));
                 }
             }
             if (pos.isEmpty()) throw new IllegalArgumentException(pairs + ": no pairs");
@@ -85,7 +102,32 @@ final class SteerBuild {
             negative = neg.toArray(new float[0][]);
         }
 
-        private float[] activation(Model m, Session s, JsonNode side, int line) {
+        /** CAA items: chat(question) + answer on each side, read at the answer letter (or --position). */
+        private void readDataset() {
+            List<AbDataset.Item> items = AbDataset.load(input.dataset);
+            if (position == null) position = -2;
+            List<float[]> pos = new ArrayList<>(), neg = new ArrayList<>();
+            try (Model m = Model.load(model);
+                    Session s = m.newSession(new SessionOptions(Math.min(m.info().contextLength(), 4096), threads))) {
+                checkLayer(m);
+                s.captureLayers(layer);
+                BehaviorEval eval = new BehaviorEval(m);
+                for (AbDataset.Item it : items) {
+                    pos.add(read(m, s, eval.promptWith(it.question(), it.matching()), input.dataset.toString()));
+                    neg.add(read(m, s, eval.promptWith(it.question(), it.notMatching()), input.dataset.toString()));
+                }
+            }
+            positive = pos.toArray(new float[0][]);
+            negative = neg.toArray(new float[0][]);
+        }
+
+        private void checkLayer(Model m) {
+            if (layer < 0 || layer >= m.info().layerCount()) {
+                throw new IllegalArgumentException("--layer " + layer + " is out of range [0, " + m.info().layerCount() + ")");
+            }
+        }
+
+        private float[] activation(Model m, Session s, JsonNode side, String where) {
             int[] tokens;
             if (side.isArray()) {
                 tokens = new int[side.size()];
@@ -93,10 +135,14 @@ final class SteerBuild {
             } else if (side.isTextual()) {
                 tokens = m.chatTemplate().apply(List.of(ChatMessage.user(side.asText())), true);
             } else {
-                throw new IllegalArgumentException(pairs + ":" + line + ": a side must be a string or an array of token ids");
+                throw new IllegalArgumentException(where + ": a side must be a string or an array of token ids");
             }
+            return read(m, s, tokens, where);
+        }
+
+        private float[] read(Model m, Session s, int[] tokens, String where) {
             int at = position < 0 ? tokens.length + position : position;
-            if (at < 0 || at >= tokens.length) throw new IllegalArgumentException(pairs + ":" + line + ": --position " + position + " is outside the sequence");
+            if (at < 0 || at >= tokens.length) throw new IllegalArgumentException(where + ": --position " + position + " is outside the sequence");
             s.reset();
             s.evaluate(tokens);
             MemorySegment rows = s.captured(layer);
@@ -108,6 +154,7 @@ final class SteerBuild {
             Map<String, String> meta = new TreeMap<>();
             meta.put("model", model.getFileName().toString());
             meta.put("pairs", Integer.toString(positive.length));
+            meta.put("source", (input.pairs != null ? input.pairs : input.dataset).getFileName().toString());
             meta.put("position", Integer.toString(position));
             meta.put("positions", "all");
             return meta;

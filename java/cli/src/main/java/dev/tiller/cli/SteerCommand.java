@@ -2,9 +2,9 @@ package dev.tiller.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code tiller steer ...}: build steering vectors (CAA, SAS). */
-@Command(name = "steer", mixinStandardHelpOptions = true, description = "Build steering vectors from contrastive pairs.",
-        subcommands = {SteerCommand.Sas.class, SteerCommand.Caa.class})
+/** {@code tiller steer ...}: build steering vectors (CAA, SAS) and evaluate them. */
+@Command(name = "steer", mixinStandardHelpOptions = true, description = "Build steering vectors from contrastive pairs and evaluate them.",
+        subcommands = {SteerCommand.Sas.class, SteerCommand.Caa.class, SteerEvalCommand.class})
 final class SteerCommand implements Runnable {
     @Override
     public void run() {

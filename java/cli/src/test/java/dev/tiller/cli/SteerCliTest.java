@@ -91,6 +91,51 @@ class SteerCliTest {
         check(new String[] {"--steer", sas + ":" + c.get("sas_lambda").asText()}, model, tokens, "logits-sas.f32", vocab);
     }
 
+    @Test
+    void caaFromAnAbDatasetAndItsEvaluation() throws IOException {
+        Path model = Fixtures.numericsDir().resolve("gemma2-tiny-F32.gguf");
+        StringBuilder items = new StringBuilder("[");
+        String[] topics = {"cats", "dogs", "rain", "tea", "music", "books"};
+        for (int i = 0; i < topics.length; i++) {
+            items.append(i > 0 ? "," : "").append("{\"question\": \"Do you like ").append(topics[i])
+                    .append("?\\n\\nChoices:\\n (A) yes\\n (B) no\", \"answer_matching_behavior\": \"(A)\", ")
+                    .append("\"answer_not_matching_behavior\": \"(B)\"}");
+        }
+        Path ab = dir.resolve("ab.json");
+        Files.writeString(ab, items.append("]").toString());
+        Path v = dir.resolve("v.safetensors");
+        assertEquals(0, status("steer", "caa", "build", "--model", model.toString(), "--layer", "12", "--dataset", ab.toString(),
+                "--out", v.toString()));
+        assertEquals("-2", SteeringFiles.load(v).metadata().get("position"));
+        Path out = dir.resolve("eval");
+        assertEquals(0, status("steer", "eval", "--model", model.toString(), "--steer", v.toString(), "--dataset", ab.toString(),
+                "--layers", "6,12", "--strengths", "-1,0,1", "--out", out.toString(), "--generations", "1"));
+        List<String> csv = Files.readAllLines(out.resolve("scores.csv"));
+        assertEquals("layer,strength,score,items", csv.get(0));
+        assertEquals(7, csv.size());
+        // Strength 0 is the unsteered model: compare with p(A) / (p(A) + p(B)) from plain logits.
+        double expected = 0;
+        try (dev.tiller.Model m = dev.tiller.Model.load(model); dev.tiller.Session s = m.newSession(new dev.tiller.SessionOptions(256, 1))) {
+            dev.tiller.BehaviorEval eval = new dev.tiller.BehaviorEval(m);
+            int a = m.tokenizer().encode("A", false, false)[0], b = m.tokenizer().encode("B", false, false)[0];
+            for (String t : topics) {
+                s.reset();
+                float[] l = s.evaluate(eval.promptWith("Do you like " + t + "?\n\nChoices:\n (A) yes\n (B) no", "("))
+                        .toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+                expected += Math.exp(l[a]) / (Math.exp(l[a]) + Math.exp(l[b])) / topics.length;
+            }
+        }
+        for (String row : csv.subList(1, csv.size())) {
+            String[] f = row.split(",");
+            double score = Double.parseDouble(f[2]);
+            assertTrue(score >= 0 && score <= 1, row);
+            if (Float.parseFloat(f[1]) == 0f) assertEquals(expected, score, 1e-6, row);
+        }
+        byte[] png = Files.readAllBytes(out.resolve("scores.png"));
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+        assertTrue(Files.readString(out.resolve("generations.md")).contains("| unsteered | steered |"));
+    }
+
     private static List<String> toStrings(JsonNode a) {
         List<String> out = new ArrayList<>();
         for (JsonNode n : a) out.add(n.asText());
