@@ -3,6 +3,7 @@
  * with, per function, a holder class for the descriptor/address/handle and a static wrapper; a
  * method per #define constant). jextract itself cannot be downloaded here, and tiller.h keeps to
  * the subset this generator understands: fixed-width scalars, pointers, opaque struct typedefs,
+ * function-pointer typedefs (passed as addresses),
  * integer #defines, one declaration per function.
  *
  *   java bindings/generator/GenerateBindings.java            regenerate the committed sources
@@ -58,6 +59,9 @@ public class GenerateBindings {
         List<Constant> constants = new ArrayList<>();
         Matcher d = Pattern.compile("(?m)^\\s*#define\\s+(TILLER_[A-Z0-9_]+)\\s+(-?\\d+)\\s*$").matcher(text);
         while (d.find()) constants.add(new Constant(d.group(1), d.group(2)));
+        // Function-pointer typedefs (callbacks) travel as addresses.
+        Matcher fp = Pattern.compile("typedef\\s+[^;]*?\\(\\s*\\*\\s*(\\w+)\\s*\\)").matcher(text);
+        while (fp.find()) POINTER_TYPEDEFS.add(fp.group(1));
         List<Function> functions = new ArrayList<>();
         Matcher f = Pattern.compile("TILLER_API\\s+([^;(]+?)\\s*\\b(tiller_\\w+)\\s*\\(([^)]*)\\)\\s*;").matcher(text);
         while (f.find()) {
@@ -105,9 +109,11 @@ public class GenerateBindings {
         return sb.toString();
     }
 
+    static final java.util.Set<String> POINTER_TYPEDEFS = new java.util.HashSet<>();
+
     static String layout(String cType) {
         String t = cType.replace("const", "").trim();
-        if (t.contains("*")) return "C_POINTER";
+        if (t.contains("*") || POINTER_TYPEDEFS.contains(t)) return "C_POINTER";
         return switch (t) {
             case "int32_t" -> "C_INT";
             case "int64_t" -> "C_LONG_LONG";

@@ -97,6 +97,11 @@ typedef struct tiller_cvec tiller_cvec;
 typedef struct tiller_tokenizer tiller_tokenizer;
 typedef struct tiller_sae tiller_sae;
 
+/* A residual-stream observer/editor called after each block (resid_post(layer), after steering)
+ * with the batch's rows x [n_tokens x n_embd] (writable) on the thread that called evaluate. */
+typedef void (*tiller_residual_hook)(int32_t layer, int32_t first_position, float *x, int32_t n_tokens,
+                                     int32_t n_embd, void *user);
+
 /* Errors and version. */
 TILLER_API const char *tiller_last_error(void);
 TILLER_API int32_t tiller_version(int32_t *major, int32_t *minor, int32_t *patch);
@@ -168,6 +173,8 @@ TILLER_API int32_t tiller_session_steer_sas(tiller_session *session, const tille
                                             const int32_t *idx, const float *vals, int32_t k, float lambda,
                                             int32_t jump_sigma, int32_t pos_from);
 TILLER_API int32_t tiller_session_clear_steering(tiller_session *session);
+/* Installs a residual hook (NULL removes it). It costs one call per layer per evaluate. */
+TILLER_API int32_t tiller_session_set_hook(tiller_session *session, tiller_residual_hook hook, void *user);
 
 /* Sparse autoencoders: a Gemma Scope params.npz or a SAELens folder (cfg.json +
  * sae_weights.safetensors); jumprelu, relu or topk. arch: 0 jumprelu, 1 relu, 2 topk.

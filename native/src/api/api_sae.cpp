@@ -72,4 +72,8 @@ int32_t tiller_session_clear_steering(tiller_session *session) {
     return guarded([&] { session_ref(session).clear_steering(); });
 }
 
+int32_t tiller_session_set_hook(tiller_session *session, tiller_residual_hook hook, void *user) {
+    return guarded([&] { session_ref(session).set_hook(hook, user); });
+}
+
 }  // extern "C"

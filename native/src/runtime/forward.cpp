@@ -77,6 +77,7 @@ void Session::forward(const int32_t *tokens, int64_t t, int64_t capture_row0, in
             }
         }
         if (!steering_.empty()) apply_steering(il, x, t);
+        if (hook_) hook_(static_cast<int32_t>(il), static_cast<int32_t>(pos_), x, static_cast<int32_t>(t), static_cast<int32_t>(E), hook_user_);
         if (auto it = capture_.find(static_cast<int32_t>(il)); it != capture_.end())
             std::memcpy(it->second.data() + capture_row0 * E, x, t * E * sizeof(float));
     }

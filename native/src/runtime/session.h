@@ -47,6 +47,12 @@ public:
                           float lambda, bool jump_sigma, int64_t pos_from);
     void clear_steering() { steering_.clear(); }
 
+    using Hook = void (*)(int32_t, int32_t, float *, int32_t, int32_t, void *);
+    void set_hook(Hook hook, void *user) {
+        hook_ = hook;
+        hook_user_ = user;
+    }
+
 private:
     // One ubatch through every layer; out_rows (T x n_embd) receives the normed final hidden
     // states of the tokens whose logits are wanted (first_out.. of the batch).
@@ -79,6 +85,8 @@ private:
     void apply_steering(int64_t layer, float *x, int64_t t);
 
     std::vector<SteeringOp> steering_;
+    Hook hook_ = nullptr;
+    void *hook_user_ = nullptr;
     std::vector<float> control_;       // n_layer x n_embd
     std::vector<bool> control_on_;     // per layer
 };

@@ -917,6 +917,28 @@ public final class tiller_h {
         }
     }
 
+    private static class tiller_session_set_hook {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_set_hook");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_set_hook$descriptor() { return tiller_session_set_hook.DESC; }
+    public static MethodHandle tiller_session_set_hook$handle() { return tiller_session_set_hook.HANDLE; }
+    public static MemorySegment tiller_session_set_hook$address() { return tiller_session_set_hook.ADDR; }
+
+    /** {@code int32_t tiller_session_set_hook(tiller_session &#42; session, tiller_residual_hook hook, void &#42; user)} */
+    public static int tiller_session_set_hook(MemorySegment session, MemorySegment hook, MemorySegment user) {
+        var mh$ = tiller_session_set_hook.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, hook, user);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class tiller_sae_load {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
         public static final MemorySegment ADDR = findOrThrow("tiller_sae_load");

@@ -3,8 +3,13 @@ package dev.tiller;
 import static dev.tiller.bindings.tiller_h.*;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,6 +33,7 @@ public final class Session implements AutoCloseable {
     private Arena results = Arena.ofShared();
     private MemorySegment tokenBuffer = MemorySegment.NULL;
     private int[] capturedLayers = new int[0];
+    private HookBridge hookBridge;
 
     private Session(Model model, MemorySegment handle) {
         this.model = model;
@@ -266,6 +272,58 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /** Installs a residual hook (null removes it). See {@link ResidualHook}. */
+    public void setResidualHook(ResidualHook hook) {
+        enter();
+        try {
+            if (hook == null) {
+                Native.check(tiller_session_set_hook(handle, MemorySegment.NULL, MemorySegment.NULL));
+                hookBridge = null;
+                return;
+            }
+            HookBridge bridge = new HookBridge(hook);
+            MethodHandle target = HOOK_CALL.bindTo(bridge);
+            MemorySegment stub = Linker.nativeLinker().upcallStub(target, HOOK_DESC, arena);
+            Native.check(tiller_session_set_hook(handle, stub, MemorySegment.NULL));
+            hookBridge = bridge;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Calls the user's hook; never lets an exception reach native code (that would end the JVM). */
+    private static final class HookBridge {
+        final ResidualHook hook;
+        Throwable failure;
+
+        HookBridge(ResidualHook hook) {
+            this.hook = hook;
+        }
+
+        @SuppressWarnings("unused") // called from native code through the upcall stub
+        void call(int layer, int pos, MemorySegment x, int nTokens, int nEmbd, MemorySegment user) {
+            if (failure != null) return;
+            try (Arena scope = Arena.ofConfined()) {
+                hook.onResidual(layer, pos, x.reinterpret((long) nTokens * nEmbd * Float.BYTES, scope, null), nTokens, nEmbd);
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+    }
+
+    private static final FunctionDescriptor HOOK_DESC = FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
+    private static final MethodHandle HOOK_CALL;
+
+    static {
+        try {
+            HOOK_CALL = MethodHandles.lookup().findVirtual(HookBridge.class, "call", MethodType.methodType(void.class, int.class,
+                    int.class, MemorySegment.class, int.class, int.class, MemorySegment.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     public boolean isOpen() {
         return handle != null;
     }
@@ -294,7 +352,15 @@ public final class Session implements AutoCloseable {
             long bytes = (long) tokens.length * Integer.BYTES;
             if (tokenBuffer.byteSize() < bytes) tokenBuffer = arena.allocate(Math.max(bytes, 4096), 64);
             MemorySegment.copy(tokens, 0, tokenBuffer, ValueLayout.JAVA_INT, 0, tokens.length);
-            Native.check(tiller_session_evaluate(handle, tokenBuffer, tokens.length, all ? 1 : 0));
+            int status = tiller_session_evaluate(handle, tokenBuffer, tokens.length, all ? 1 : 0);
+            if (hookBridge != null && hookBridge.failure != null) {
+                Throwable t = hookBridge.failure;
+                hookBridge.failure = null;
+                if (t instanceof RuntimeException r) throw r;
+                if (t instanceof Error e) throw e;
+                throw new TillerException(0, "residual hook failed: " + t);
+            }
+            Native.check(status);
             return logitsView();
         } finally {
             lock.unlock();

@@ -110,6 +110,30 @@ class SteeringFixtureTest {
         }
     }
 
+    @Test
+    void featureStatisticsOverTheFixtureTokens() throws IOException {
+        JsonNode c = caseJson();
+        int m = c.get("d_sae").asInt();
+        int[] tokens = new int[c.get("tokens").size()];
+        for (int i = 0; i < tokens.length; i++) tokens[i] = c.get("tokens").get(i).asInt();
+        try (Model model = Model.load(Fixtures.numericsDir().resolve(c.get("model").asText()));
+                Session s = model.newSession(new SessionOptions(64, 1)); Sae sae = Sae.load(sae("gemma-scope"))) {
+            FeatureStats st = FeatureStats.over(s, sae, c.get("layer").asInt(), java.util.List.of(tokens));
+            assertEquals(tokens.length, st.tokens());
+            // The reference features of these tokens' activations (encode-expected) fire on the same tokens.
+            float[][] ref = rows("encode-expected.f32", m);
+            double l0 = 0;
+            for (int f = 0; f < m; f++) {
+                int fired = 0;
+                for (float[] row : ref) if (row[f] != 0) fired++;
+                assertEquals((double) fired / ref.length, st.firingFrequency()[f], 1e-9, "feature " + f);
+                l0 += (double) fired / ref.length;
+            }
+            assertEquals(l0, st.meanL0(), 1e-9);
+            assertEquals(c.get("mean_l0").asDouble(), st.meanL0(), 1e-9);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"plain", "caa", "sas"})
     void steeredLogitsMatchTheReference(String kind) throws IOException {
