@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,6 +41,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object (keys prefill_tok_s, decode_tok_s, ...)")
     boolean json;
 
+    @Mixin
+    SteeringOptions steering;
+
     @Override
     public Integer call() {
         if (promptTokens < 1 || genTokens < 1 || repetitions < 1) {
@@ -48,6 +52,8 @@ final class BenchCommand implements Callable<Integer> {
         try (Model m = Model.load(model);
                 Session s = m.newSession(new SessionOptions(promptTokens + genTokens + 1, threads))) {
             int nVocab = m.info().vocabularySize();
+            steering.apply(s, m.info().layerCount());
+            steering.applySteering(s, promptTokens, 0, false);
             SplittableRandom rnd = new SplittableRandom(1);
             int[] prompt = new int[promptTokens];
             for (int i = 0; i < prompt.length; i++) prompt[i] = rnd.nextInt(nVocab);
