@@ -178,7 +178,8 @@ TILLER_API int32_t tiller_session_set_hook(tiller_session *session, tiller_resid
 
 /* Sparse autoencoders: a Gemma Scope params.npz or a SAELens folder (cfg.json +
  * sae_weights.safetensors); jumprelu, relu or topk. arch: 0 jumprelu, 1 relu, 2 topk.
- * encode: x [n, d_model] -> f [n, d_sae]; decode: f [n, d_sae] -> x [n, d_model]. */
+ * encode: x [n, d_model] -> f [n, d_sae]; decode: f [n, d_sae] -> x [n, d_model], in the SAE's
+ * normalized input space when its config normalizes activations (constant_norm_rescale, layer_norm). */
 TILLER_API int32_t tiller_sae_load(const char *path, tiller_sae **out);
 TILLER_API int32_t tiller_sae_free(tiller_sae *sae);
 TILLER_API int32_t tiller_sae_info(const tiller_sae *sae, int64_t *d_model, int64_t *d_sae, int32_t *arch);

@@ -181,7 +181,7 @@ void Session::add_sas_steering(std::shared_ptr<const Sae> sae, int64_t layer, co
 
 void Session::apply_steering(int64_t layer, float *x, int64_t t) {
     const int64_t E = model_->hparams().n_embd;
-    std::vector<float> delta;
+    std::vector<float> delta, xn;
     for (const SteeringOp &op : steering_) {
         if (op.layer != layer) continue;
         for (int64_t i = 0; i < t; ++i) {
@@ -191,15 +191,18 @@ void Session::apply_steering(int64_t layer, float *x, int64_t t) {
                 for (int64_t j = 0; j < E; ++j) xi[j] += op.dense[j];
                 continue;
             }
-            // All feature updates read the same x, then are added together.
+            // All feature updates read the same x, then are added together (mapped back from the
+            // SAE's normalized input space when it normalizes).
             const Sae &sae = *op.sae;
             delta.resize(op.idx.size());
+            xn.resize(static_cast<size_t>(E));
+            const float back = sae.normalize(xi, xn.data());
             for (size_t k = 0; k < op.idx.size(); ++k) {
                 const int32_t c = op.idx[k];
-                const float f = sae.activate(c, sae.pre_activation(c, xi));
+                const float f = sae.activate(c, sae.pre_activation(c, xn.data()));
                 const float z = f + op.lambda * op.vals[k];
                 const float s = op.jump_sigma ? (z > sae.threshold(c) ? z : 0.0f) : (z > 0.0f ? z : 0.0f);
-                delta[k] = s - f;
+                delta[k] = (s - f) * back;
             }
             for (size_t k = 0; k < op.idx.size(); ++k)
                 if (delta[k] != 0.0f) axpy_f32(delta[k], sae.decoder_row(op.idx[k]), xi, E);

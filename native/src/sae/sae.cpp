@@ -50,9 +50,15 @@ void Sae::load_saelens(const std::string &dir) {
         k_ = static_cast<int64_t>(k->num);
     }
     if (const Json *b = cfg.get("apply_b_dec_to_input"); b && b->kind == Json::Bool) apply_b_dec_ = b->b;
-    if (const Json *norm = cfg.get("normalize_activations"); norm && norm->kind == Json::String && norm->str != "none")
-        fail(TILLER_ERR_UNSUPPORTED, "%s: normalize_activations '%s' is not supported (only none)", cfg_path.c_str(),
-             norm->str.c_str());
+    if (const Json *norm = cfg.get("normalize_activations"); norm && norm->kind == Json::String && norm->str != "none") {
+        if (norm->str == "constant_norm_rescale") norm_ = Norm::ConstantNormRescale;
+        else if (norm->str == "layer_norm") norm_ = Norm::LayerNorm;
+        else
+            fail(TILLER_ERR_UNSUPPORTED,
+                 "%s: normalize_activations '%s' is not supported (none, constant_norm_rescale, layer_norm; SAELens folds "
+                 "expected_average_only_in into the weights when it saves)",
+                 cfg_path.c_str(), norm->str.c_str());
+    }
     if (const Json *dt = cfg.get("dtype"); dt && dt->kind == Json::String && dt->str != "float32")
         fail(TILLER_ERR_UNSUPPORTED, "%s: dtype '%s' is not supported (float32)", cfg_path.c_str(), dt->str.c_str());
     TensorFile tf((fs::path(dir) / "sae_weights.safetensors").string());
@@ -95,6 +101,32 @@ void Sae::take(const TensorFile &tf, const std::string &where) {
     }
 }
 
+// SAELens's normalizations [U: read from its source, not checked against a reference file]:
+// constant_norm_rescale multiplies x by sqrt(d) / |x|; layer_norm subtracts the mean and divides
+// by the (unbiased) standard deviation + 1e-5.
+float Sae::normalize(const float *x, float *xn) const {
+    if (norm_ == Norm::None) {
+        std::memcpy(xn, x, d_ * sizeof(float));
+        return 1.0f;
+    }
+    if (norm_ == Norm::ConstantNormRescale) {
+        double ss = 0;
+        for (int64_t i = 0; i < d_; ++i) ss += double(x[i]) * x[i];
+        const double norm = std::sqrt(ss);
+        const float k = norm > 0 ? static_cast<float>(std::sqrt(double(d_)) / norm) : 0.0f;
+        for (int64_t i = 0; i < d_; ++i) xn[i] = x[i] * k;
+        return k > 0 ? 1.0f / k : 0.0f;
+    }
+    double mean = 0;
+    for (int64_t i = 0; i < d_; ++i) mean += x[i];
+    mean /= d_;
+    double var = 0;
+    for (int64_t i = 0; i < d_; ++i) var += (x[i] - mean) * (x[i] - mean);
+    const double sd = std::sqrt(var / std::max<int64_t>(1, d_ - 1)) + 1e-5;
+    for (int64_t i = 0; i < d_; ++i) xn[i] = static_cast<float>((x[i] - mean) / sd);
+    return static_cast<float>(sd);
+}
+
 float Sae::pre_activation(int64_t c, const float *x) const {
     float s = dot_f32(&w_enc_t_[c * d_], x, d_);
     if (apply_b_dec_) s -= dot_f32(&w_enc_t_[c * d_], b_dec_.data(), d_);
@@ -107,8 +139,10 @@ float Sae::activate(int64_t c, float pre) const {
 }
 
 void Sae::encode(const float *x, int64_t n, float *f) const {
+    std::vector<float> xn(static_cast<size_t>(d_));
     for (int64_t t = 0; t < n; ++t) {
-        const float *xt = x + t * d_;
+        normalize(x + t * d_, xn.data());
+        const float *xt = xn.data();
         float *ft = f + t * m_;
         for (int64_t c = 0; c < m_; ++c) ft[c] = activate(c, pre_activation(c, xt));
         if (arch_ == Arch::TopK && k_ < m_) {

@@ -58,6 +58,38 @@ class SaeFilesTest {
     }
 
     @Test
+    void normalizedInputsMatchNormalizingByHand() throws IOException {
+        byte[] w = safetensors(-1);
+        float[][] x = {{1, -2, 3, 0.5f}, {10, 20, -30, 5}};
+        try (Sae plain = Sae.load(saelens(w, "{\"architecture\": \"relu\"}"));
+                Sae cnr = Sae.load(saelens(w, "{\"architecture\": \"relu\", \"normalize_activations\": \"constant_norm_rescale\"}"));
+                Sae ln = Sae.load(saelens(w, "{\"architecture\": \"relu\", \"normalize_activations\": \"layer_norm\"}"))) {
+            float[][] byHandCnr = new float[2][4], byHandLn = new float[2][4];
+            for (int r = 0; r < 2; r++) {
+                double ss = 0, mean = 0;
+                for (float v : x[r]) {
+                    ss += v * (double) v;
+                    mean += v / 4.0;
+                }
+                double var = 0;
+                for (float v : x[r]) var += (v - mean) * (v - mean);
+                double sd = Math.sqrt(var / 3) + 1e-5;
+                for (int j = 0; j < 4; j++) {
+                    byHandCnr[r][j] = (float) (x[r][j] * Math.sqrt(4) / Math.sqrt(ss));
+                    byHandLn[r][j] = (float) ((x[r][j] - mean) / sd);
+                }
+            }
+            float[][] a = cnr.encode(x), b = plain.encode(byHandCnr), c = ln.encode(x), d = plain.encode(byHandLn);
+            for (int r = 0; r < 2; r++) {
+                for (int f = 0; f < 8; f++) {
+                    assertEquals(b[r][f], a[r][f], 1e-5, "constant_norm_rescale");
+                    assertEquals(d[r][f], c[r][f], 1e-5, "layer_norm");
+                }
+            }
+        }
+    }
+
+    @Test
     void nanWeightsAreRefused() throws IOException {
         Path folder = saelens(safetensors(5), "{\"architecture\": \"jumprelu\"}");
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> Sae.load(folder));
@@ -70,7 +102,7 @@ class SaeFilesTest {
                 () -> Sae.load(saelens(safetensors(-1), "{\"architecture\": \"gated\"}")));
         assertTrue(arch.getMessage().contains("gated"), arch.getMessage());
         UnsupportedModelException norm = assertThrows(UnsupportedModelException.class, () -> Sae.load(
-                saelens(safetensors(-1), "{\"architecture\": \"relu\", \"normalize_activations\": \"expected_average_only_in\"}")));
+                saelens(safetensors(-1), "{\"architecture\": \"relu\", \"normalize_activations\": \"something_else\"}")));
         assertTrue(norm.getMessage().contains("normalize_activations"), norm.getMessage());
         ModelFormatException dims = assertThrows(ModelFormatException.class,
                 () -> Sae.load(saelens(safetensors(-1), "{\"architecture\": \"relu\", \"d_in\": 5}")));

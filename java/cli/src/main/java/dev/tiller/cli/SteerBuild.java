@@ -33,9 +33,11 @@ import picocli.CommandLine.Option;
  * capture resid_post(L) at one token of each side, and build the vector.
  *
  * <p>P.jsonl lines are {@code {"positive": X, "negative": Y}}. X and Y are arrays of token ids (used
- * as they are) or strings, which become a user turn in the model's chat format followed by the
- * start of the model turn. Activations are read at the last token, or at {@code --position}
- * (0-based; negative counts from the end).
+ * as they are) or strings in the chat format, following CAA's answer-letter convention: a string
+ * that ends with a parenthesised answer such as "... (A)" is the question (a user turn) followed by
+ * that answer at the start of the model turn, read at the answer letter; any other string is a user
+ * turn followed by the start of the model turn, read at its last token. {@code --position}
+ * (0-based; negative counts from the end) overrides where activations are read.
  */
 final class SteerBuild {
     private SteerBuild() {}
@@ -71,13 +73,15 @@ final class SteerBuild {
 
         float[][] positive, negative;
 
+        /** A trailing parenthesised answer, e.g. "(A)" or "(B) no", after the question. */
+        static final java.util.regex.Pattern ANSWER = java.util.regex.Pattern.compile("(\\([A-Z]\\)[^()]*)$");
+
         void readActivations() throws IOException {
             if (input.dataset != null) {
                 readDataset();
                 return;
             }
             Path pairs = input.pairs;
-            if (position == null) position = -1;
             List<String> lines = Files.readAllLines(pairs, StandardCharsets.UTF_8);
             ObjectMapper json = new ObjectMapper();
             List<float[]> pos = new ArrayList<>(), neg = new ArrayList<>();
@@ -113,8 +117,8 @@ final class SteerBuild {
                 s.captureLayers(layer);
                 BehaviorEval eval = new BehaviorEval(m);
                 for (AbDataset.Item it : items) {
-                    pos.add(read(m, s, eval.promptWith(it.question(), it.matching()), input.dataset.toString()));
-                    neg.add(read(m, s, eval.promptWith(it.question(), it.notMatching()), input.dataset.toString()));
+                    pos.add(read(m, s, eval.promptWith(it.question(), it.matching()), input.dataset.toString(), position));
+                    neg.add(read(m, s, eval.promptWith(it.question(), it.notMatching()), input.dataset.toString(), position));
                 }
             }
             positive = pos.toArray(new float[0][]);
@@ -133,16 +137,22 @@ final class SteerBuild {
                 tokens = new int[side.size()];
                 for (int i = 0; i < tokens.length; i++) tokens[i] = side.get(i).asInt();
             } else if (side.isTextual()) {
-                tokens = m.chatTemplate().apply(List.of(ChatMessage.user(side.asText())), true);
+                String text = side.asText().strip();
+                java.util.regex.Matcher answer = ANSWER.matcher(text);
+                if (answer.find()) {
+                    tokens = new BehaviorEval(m).promptWith(text.substring(0, answer.start()).strip(), answer.group(1));
+                    return read(m, s, tokens, where, position != null ? position : -2);
+                }
+                tokens = m.chatTemplate().apply(List.of(ChatMessage.user(text)), true);
             } else {
                 throw new IllegalArgumentException(where + ": a side must be a string or an array of token ids");
             }
-            return read(m, s, tokens, where);
+            return read(m, s, tokens, where, position != null ? position : -1);
         }
 
-        private float[] read(Model m, Session s, int[] tokens, String where) {
-            int at = position < 0 ? tokens.length + position : position;
-            if (at < 0 || at >= tokens.length) throw new IllegalArgumentException(where + ": --position " + position + " is outside the sequence");
+        private float[] read(Model m, Session s, int[] tokens, String where, int pos) {
+            int at = pos < 0 ? tokens.length + pos : pos;
+            if (at < 0 || at >= tokens.length) throw new IllegalArgumentException(where + ": position " + pos + " is outside the sequence");
             s.reset();
             s.evaluate(tokens);
             MemorySegment rows = s.captured(layer);
@@ -155,7 +165,7 @@ final class SteerBuild {
             meta.put("model", model.getFileName().toString());
             meta.put("pairs", Integer.toString(positive.length));
             meta.put("source", (input.pairs != null ? input.pairs : input.dataset).getFileName().toString());
-            meta.put("position", Integer.toString(position));
+            meta.put("position", position != null ? Integer.toString(position) : input.dataset != null ? "-2" : "last or answer letter");
             meta.put("positions", "all");
             return meta;
         }
@@ -175,6 +185,10 @@ final class SteerBuild {
         @Override
         public Integer call() throws IOException {
             if (!sigma.equals("relu") && !sigma.equals("jumprelu")) throw new IllegalArgumentException("--sigma must be relu or jumprelu");
+            java.util.regex.Matcher named = java.util.regex.Pattern.compile("layer_(\\d+)").matcher(sae.toString());
+            if (named.find() && Integer.parseInt(named.group(1)) != layer) {
+                throw new IllegalArgumentException("the SAE " + sae + " reads layer " + named.group(1) + " (Gemma Scope's layer_L naming) but --layer is " + layer);
+            }
             readActivations();
             try (Sae s = Sae.load(sae)) {
                 Map<String, String> meta = metadata();

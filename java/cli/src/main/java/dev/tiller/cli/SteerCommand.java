@@ -21,7 +21,7 @@ final class SteerCommand implements Runnable {
     }
 
     @Command(name = "caa", mixinStandardHelpOptions = true, description = "Contrastive activation addition vectors.",
-            subcommands = {SteerBuild.Caa.class})
+            subcommands = {SteerBuild.Caa.class, SteerNormalizeCommand.class})
     static final class Caa implements Runnable {
         @Override
         public void run() {

@@ -136,6 +136,83 @@ class SteerCliTest {
         assertTrue(Files.readString(out.resolve("generations.md")).contains("| unsteered | steered |"));
     }
 
+    @Test
+    void stringPairsFollowTheAnswerLetterConventionAndVectorsNormalize() throws IOException {
+        Path model = Fixtures.numericsDir().resolve("gemma2-tiny-F32.gguf");
+        Path pairs = dir.resolve("strings.jsonl");
+        Files.write(pairs, List.of(
+                "{\"positive\": \"Is water wet?\\n (A) yes\\n (B) no\\n\\n(A)\", \"negative\": \"Is water wet?\\n (A) yes\\n (B) no\\n\\n(B)\"}",
+                "{\"positive\": \"Say something kind.\", \"negative\": \"Say something rude.\"}"));
+        Path a = dir.resolve("a.safetensors"), b = dir.resolve("b.safetensors");
+        assertEquals(0, status("steer", "caa", "build", "--model", model.toString(), "--layer", "6", "--pairs", pairs.toString(),
+                "--out", a.toString()));
+        assertEquals(0, status("steer", "caa", "build", "--model", model.toString(), "--layer", "6", "--pairs", pairs.toString(),
+                "--out", b.toString(), "--position", "-3"));
+        Path norm = dir.resolve("norm");
+        assertEquals(0, status("steer", "caa", "normalize", "--out-dir", norm.toString(), a.toString(), b.toString()));
+        double na = norm(SteeringFiles.load(a).dense()), nb = norm(SteeringFiles.load(b).dense());
+        double ma = norm(SteeringFiles.load(norm.resolve("a.safetensors")).dense()), mb = norm(SteeringFiles.load(norm.resolve("b.safetensors")).dense());
+        assertEquals((na + nb) / 2, ma, 1e-4 * ma);
+        assertEquals((na + nb) / 2, mb, 1e-4 * mb);
+        // A Gemma Scope SAE path names its layer: a mismatch with --layer is refused.
+        JsonNode c = new ObjectMapper().readTree(steering().resolve("case.json").toFile());
+        assertEquals(1, status("steer", "sas", "build", "--model", model.toString(), "--sae",
+                steering().resolve(c.get("sae_gemma_scope").asText()).toString(), "--layer", "6", "--pairs", pairs.toString(),
+                "--out", dir.resolve("x.safetensors").toString()));
+    }
+
+    @Test
+    void aControlVectorSavedByTillerKeepsLlamaCppsFormat() throws IOException {
+        Path src = Fixtures.numericsDir().resolve("gemma3-tiny-F32-s0.cvec.gguf");
+        Path copy = dir.resolve("copy.gguf");
+        ControlVector.load(src).save(copy, "gemma3");
+        ControlVector a = ControlVector.load(src), b = ControlVector.load(copy);
+        assertEquals(a.maxLayer(), b.maxLayer());
+        for (int il = 1; il <= a.maxLayer(); il++) assertArrayEquals(a.direction(il), b.direction(il));
+        // Same keys and tensor names, types and shapes as llama.cpp's file.
+        assertEquals(keysAndTensors(src), keysAndTensors(copy));
+    }
+
+    /** Metadata keys and tensor (name, type, shape) of a GGUF, read with the same checked reader as models. */
+    private static List<String> keysAndTensors(Path gguf) throws IOException {
+        byte[] b = Files.readAllBytes(gguf);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bb.position(8);
+        long nt = bb.getLong(), nk = bb.getLong();
+        List<String> out = new ArrayList<>();
+        for (long i = 0; i < nk; i++) {
+            String key = str(bb);
+            int type = bb.getInt();
+            out.add("kv " + key + " " + type);
+            if (type == 8) str(bb);
+            else if (type == 4 || type == 5 || type == 6) bb.getInt();
+            else throw new IllegalStateException("unexpected type " + type);
+        }
+        for (long i = 0; i < nt; i++) {
+            String name = str(bb);
+            int dims = bb.getInt();
+            StringBuilder shape = new StringBuilder();
+            for (int d = 0; d < dims; d++) shape.append(bb.getLong()).append(' ');
+            out.add("tensor " + name + " " + shape + bb.getInt());
+            bb.getLong();
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    private static String str(java.nio.ByteBuffer bb) {
+        int n = (int) bb.getLong();
+        byte[] s = new byte[n];
+        bb.get(s);
+        return new String(s, StandardCharsets.UTF_8);
+    }
+
+    private static double norm(float[] v) {
+        double s = 0;
+        for (float x : v) s += x * (double) x;
+        return Math.sqrt(s);
+    }
+
     private static List<String> toStrings(JsonNode a) {
         List<String> out = new ArrayList<>();
         for (JsonNode n : a) out.add(n.asText());

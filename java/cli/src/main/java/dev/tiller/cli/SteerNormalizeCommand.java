@@ -1,0 +1,53 @@
+package dev.tiller.cli;
+
+import dev.tiller.SteeringBuilder;
+import dev.tiller.SteeringFiles;
+import dev.tiller.SteeringVector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tiller steer caa normalize --out-dir DIR V...}: CAA's cross-behaviour normalisation -
+ * vectors of the same layer (one per behaviour) are rescaled to their mean norm.
+ */
+@Command(name = "normalize", mixinStandardHelpOptions = true,
+        description = "Rescale CAA vectors of one layer (one per behaviour) to their mean norm, as CAA does.")
+final class SteerNormalizeCommand implements Callable<Integer> {
+    @Option(names = "--out-dir", required = true, paramLabel = "DIR")
+    Path outDir;
+
+    @Parameters(arity = "2..*", paramLabel = "V", description = "dense steering vectors of the same layer")
+    List<Path> vectors;
+
+    @Override
+    public Integer call() throws IOException {
+        List<SteeringVector> in = new ArrayList<>();
+        for (Path p : vectors) {
+            SteeringVector v = SteeringFiles.load(p);
+            if (v.isSparse()) throw new IllegalArgumentException(p + " is a SAS vector; normalisation is for dense CAA vectors");
+            if (!in.isEmpty() && v.layer() != in.get(0).layer()) {
+                throw new IllegalArgumentException(p + " is for layer " + v.layer() + ", the others for " + in.get(0).layer());
+            }
+            in.add(v);
+        }
+        List<float[]> scaled = SteeringBuilder.equalizeNorms(in.stream().map(SteeringVector::dense).toList());
+        Files.createDirectories(outDir);
+        for (int i = 0; i < in.size(); i++) {
+            Map<String, String> meta = new HashMap<>(in.get(i).metadata());
+            meta.put("normalized", "mean norm of " + in.size() + " behaviours");
+            Path out = outDir.resolve(vectors.get(i).getFileName());
+            SteeringFiles.save(SteeringVector.dense(in.get(i).layer(), scaled.get(i), meta), out);
+            System.err.println("wrote " + out);
+        }
+        return 0;
+    }
+}
