@@ -34,9 +34,9 @@ import picocli.CommandLine.Option;
  *
  * <p>P.jsonl lines are {@code {"positive": X, "negative": Y}}. X and Y are arrays of token ids (used
  * as they are) or strings in the chat format, following CAA's answer-letter convention: a string
- * that ends with a parenthesised answer such as "... (A)" is the question (a user turn) followed by
- * that answer at the start of the model turn, read at the answer letter; any other string is a user
- * turn followed by the start of the model turn, read at its last token. {@code --position}
+ * that ends with a blank line and a parenthesised answer such as "(A)" is the question (a user
+ * turn) followed by that answer at the start of the model turn, read at the answer letter; any
+ * other string is a user turn followed by the start of the model turn, read at its last token. {@code --position}
  * (0-based; negative counts from the end) overrides where activations are read.
  */
 final class SteerBuild {
@@ -73,8 +73,8 @@ final class SteerBuild {
 
         float[][] positive, negative;
 
-        /** A trailing parenthesised answer, e.g. "(A)" or "(B) no", after the question. */
-        static final java.util.regex.Pattern ANSWER = java.util.regex.Pattern.compile("(\\([A-Z]\\)[^()]*)$");
+        /** A parenthesised answer such as "(A)" or "(B) no" after a blank line at the end (not a listed choice). */
+        static final java.util.regex.Pattern ANSWER = java.util.regex.Pattern.compile("\\n[ \\t]*\\n\\s*(\\([A-Z]\\)[^()\\n]*)$");
 
         void readActivations() throws IOException {
             if (input.dataset != null) {
