@@ -33,6 +33,11 @@ void q8_0(const float *x, uint8_t *y, int64_t n) {
     }
 }
 
+void min_max(const float *x, int n, float *mn, float *mx) {
+    *mn = *mx = x[0];
+    for (int j = 1; j < n; ++j) *mn = std::min(*mn, x[j]), *mx = std::max(*mx, x[j]);
+}
+
 // Signed value of largest magnitude.
 float signed_max(const float *x, int n) {
     float amax = 0, max = 0;
@@ -58,8 +63,8 @@ void q4_0(const float *x, uint8_t *y, int64_t n) {
 
 void q4_1(const float *x, uint8_t *y, int64_t n) {
     for (int64_t b = 0; b < n / 32; ++b, x += 32, y += 20) {
-        float mn = x[0], mx = x[0];
-        for (int j = 1; j < 32; ++j) mn = std::min(mn, x[j]), mx = std::max(mx, x[j]);
+        float mn, mx;
+        min_max(x, 32, &mn, &mx);
         const float d = (mx - mn) / 15.0f, id = d ? 1.0f / d : 0.0f;
         put16(y, f32_to_fp16(d));
         put16(y + 2, f32_to_fp16(mn));
@@ -89,8 +94,8 @@ void q5_0(const float *x, uint8_t *y, int64_t n) {
 
 void q5_1(const float *x, uint8_t *y, int64_t n) {
     for (int64_t b = 0; b < n / 32; ++b, x += 32, y += 24) {
-        float mn = x[0], mx = x[0];
-        for (int j = 1; j < 32; ++j) mn = std::min(mn, x[j]), mx = std::max(mx, x[j]);
+        float mn, mx;
+        min_max(x, 32, &mn, &mx);
         const float d = (mx - mn) / 31.0f, id = d ? 1.0f / d : 0.0f;
         put16(y, f32_to_fp16(d));
         put16(y + 2, f32_to_fp16(mn));
@@ -123,8 +128,8 @@ void qk_minmax(const float *x, uint8_t *y, int64_t n, int nmax, bool five_bits) 
         float max_scale = 0, max_min = 0;
         for (int j = 0; j < 8; ++j) {
             const float *s = x + 32 * j;
-            float mn = s[0], mx = s[0];
-            for (int l = 1; l < 32; ++l) mn = std::min(mn, s[l]), mx = std::max(mx, s[l]);
+            float mn, mx;
+            min_max(s, 32, &mn, &mx);
             mn = std::min(mn, 0.0f);  // the min is subtracted, so it is stored as -min >= 0
             scales[j] = (mx - mn) / nmax;
             mins[j] = -mn;

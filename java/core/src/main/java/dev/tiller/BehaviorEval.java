@@ -32,7 +32,7 @@ public final class BehaviorEval {
     /** The position where the question's user turn ends (its end-of-turn markup): steering from here on is CAA's "after instruction". */
     public int instructionEnd(String question) {
         int[] head = template.apply(List.of(ChatMessage.user(question)), true);
-        return head.length - tokenizer.encode("<end_of_turn>\n<start_of_turn>model\n", false, true).length;
+        return head.length - template.turnHandoverLength();
     }
 
     /** resid_post(layer) at the answer letter of {@code question + answer}. */

@@ -80,6 +80,15 @@ public final class ChatTemplate {
         if (addGenerationPrompt) out.addAll(markup("<start_of_turn>model\n"));
     }
 
+    /**
+     * Tokens that end a user turn and open the model's ({@code <end_of_turn>\n<start_of_turn>model\n}):
+     * in a prompt from {@link #apply} with the generation prompt, the instruction ends this many
+     * tokens before the end.
+     */
+    public int turnHandoverLength() {
+        return markup("<end_of_turn>\n<start_of_turn>model\n").length;
+    }
+
     private int[] markup(String s) {
         return tokenizer.encode(s, false, true);
     }

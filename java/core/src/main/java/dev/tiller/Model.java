@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 /**
@@ -21,16 +20,15 @@ import java.util.function.Function;
  */
 public final class Model implements AutoCloseable {
     private final Path path;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Arena views = Arena.ofShared();
-    private MemorySegment handle;
+    private final GuardedHandle handle;
     private final ModelInfo info;
     private volatile Metadata metadata;
     private volatile Tokenizer tokenizer;
 
     private Model(Path path, MemorySegment handle) {
         this.path = path;
-        this.handle = handle;
+        this.handle = new GuardedHandle(handle, "model " + path);
         this.info = readInfo();
     }
 
@@ -123,36 +121,17 @@ public final class Model implements AutoCloseable {
     }
 
     public boolean isOpen() {
-        lock.readLock().lock();
-        try {
-            return handle != null;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return handle.isOpen();
     }
 
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (handle == null) return;
-            views.close();
-            Native.check(tiller_model_free(handle));
-            handle = null;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        handle.close(views::close, h -> Native.check(tiller_model_free(h)));
     }
 
     /** Runs fn with the native handle while holding off close(). */
     <T> T withHandle(Function<MemorySegment, T> fn) {
-        lock.readLock().lock();
-        try {
-            if (handle == null) throw new SessionStateException(0, "model " + path + " is closed");
-            return fn.apply(handle);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return handle.with(fn);
     }
 
     private ModelInfo readInfo() {

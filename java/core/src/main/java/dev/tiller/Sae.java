@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 /**
@@ -17,14 +16,13 @@ import java.util.function.Function;
  */
 public final class Sae implements AutoCloseable {
     private final Path path;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private MemorySegment handle;
+    private final GuardedHandle handle;
     private final int dModel, dSae;
     private final String architecture;
 
     private Sae(Path path, MemorySegment handle) {
         this.path = path;
-        this.handle = handle;
+        this.handle = new GuardedHandle(handle, "SAE " + path);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment d = a.allocate(ValueLayout.JAVA_LONG), m = a.allocate(ValueLayout.JAVA_LONG), arch = a.allocate(ValueLayout.JAVA_INT);
             Native.check(tiller_sae_info(handle, d, m, arch));
@@ -82,23 +80,11 @@ public final class Sae implements AutoCloseable {
     }
 
     <T> T with(Function<MemorySegment, T> fn) {
-        lock.readLock().lock();
-        try {
-            if (handle == null) throw new SessionStateException(0, "SAE " + path + " is closed");
-            return fn.apply(handle);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return handle.with(fn);
     }
 
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (handle != null) Native.check(tiller_sae_free(handle));
-            handle = null;
-        } finally {
-            lock.writeLock().unlock();
-        }
+        handle.close(() -> {}, h -> Native.check(tiller_sae_free(h)));
     }
 }

@@ -49,11 +49,12 @@ final class BenchCommand implements Callable<Integer> {
         if (promptTokens < 1 || genTokens < 1 || repetitions < 1) {
             throw new IllegalArgumentException("--prompt-tokens, --gen-tokens and --repetitions must be >= 1");
         }
-        try (Model m = Model.load(model);
+        try (SteeringOptions st = steering;
+                Model m = Model.load(model);
                 Session s = m.newSession(new SessionOptions(promptTokens + genTokens + 1, threads))) {
             int nVocab = m.info().vocabularySize();
-            steering.apply(s, m.info().layerCount());
-            steering.applySteering(s, promptTokens, 0, false);
+            st.apply(s, m.info().layerCount());
+            st.applySteering(s, promptTokens, 0, false);
             SplittableRandom rnd = new SplittableRandom(1);
             int[] prompt = new int[promptTokens];
             for (int i = 0; i < prompt.length; i++) prompt[i] = rnd.nextInt(nVocab);

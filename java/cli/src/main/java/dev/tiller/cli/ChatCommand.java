@@ -49,9 +49,10 @@ final class ChatCommand implements Callable<Integer> {
             if (g != null) g.cancel();
             else System.err.println("\n(Ctrl-C stops a reply; type /exit or press Ctrl-D to quit)");
         });
-        try (Model m = Model.load(run.model);
+        try (SteeringOptions st = steering;
+                Model m = Model.load(run.model);
                 Session s = m.newSession(new SessionOptions(run.contextLength(m), run.threads))) {
-            steering.apply(s, m.info().layerCount());
+            st.apply(s, m.info().layerCount());
             ChatTemplate template = m.chatTemplate();
             List<ChatMessage> pending = new ArrayList<>();
             if (system != null) pending.add(ChatMessage.system(system));
@@ -95,8 +96,8 @@ final class ChatCommand implements Callable<Integer> {
                 // Steering programs follow the conversation: re-added for each turn's positions.
                 s.clearSteering();
                 int start = s.position();
-                steering.applySteering(s, start + tokens.length,
-                        start + tokens.length - m.tokenizer().encode("<end_of_turn>\n<start_of_turn>model\n", false, true).length, true);
+                st.applySteering(s, start + tokens.length,
+                        start + tokens.length - template.turnHandoverLength(), true);
                 Generation g = s.generate(tokens, sampling.params());
                 running.set(g);
                 try {

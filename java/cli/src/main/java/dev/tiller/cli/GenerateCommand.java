@@ -45,9 +45,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = Utf8Out.stdout();
-        try (Model m = Model.load(run.model);
+        try (SteeringOptions st = steering;
+                Model m = Model.load(run.model);
                 Session s = m.newSession(new SessionOptions(run.contextLength(m), run.threads))) {
-            steering.apply(s, m.info().layerCount());
+            st.apply(s, m.info().layerCount());
             int[] tokens;
             int instructionEnd;
             if (chat) {
@@ -55,13 +56,13 @@ final class GenerateCommand implements Callable<Integer> {
                 if (system != null) messages.add(ChatMessage.system(system));
                 messages.add(ChatMessage.user(prompt));
                 tokens = m.chatTemplate().apply(messages, true);
-                instructionEnd = tokens.length - m.tokenizer().encode("<end_of_turn>\n<start_of_turn>model\n", false, true).length;
+                instructionEnd = tokens.length - m.chatTemplate().turnHandoverLength();
             } else {
                 if (system != null) throw new IllegalArgumentException("--system needs --chat");
                 tokens = m.tokenizer().encode(prompt, true, false);
                 instructionEnd = tokens.length - 1;
             }
-            steering.applySteering(s, tokens.length, instructionEnd, chat);
+            st.applySteering(s, tokens.length, instructionEnd, chat);
             Generation g = s.generate(tokens, sampling.params());
             Interrupts.onInterrupt(g::cancel);
             while (g.hasNext()) {

@@ -33,12 +33,13 @@ final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (Model model = Model.load(opts.model);
+        try (SteeringOptions st = steering;
+                Model model = Model.load(opts.model);
                 Session session = model.newSession(SessionOptions.defaults()
                         .withContextLength(Math.max(opts.tokens.length, 1)).withThreads(opts.threads));
                 F32Writer w = new F32Writer(out)) {
-            steering.apply(session, model.info().layerCount());
-            steering.applySteering(session, opts.tokens.length, 0, false);
+            st.apply(session, model.info().layerCount());
+            st.applySteering(session, opts.tokens.length, 0, false);
             if (incremental) {
                 for (int t : opts.tokens) w.write(session.evaluate(new int[] {t}));
             } else {

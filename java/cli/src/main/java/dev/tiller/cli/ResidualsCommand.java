@@ -29,13 +29,14 @@ final class ResidualsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (Model model = Model.load(opts.model);
+        try (SteeringOptions st = steering;
+                Model model = Model.load(opts.model);
                 Session session = model.newSession(SessionOptions.defaults()
                         .withContextLength(Math.max(opts.tokens.length, 1)).withThreads(opts.threads));
                 F32Writer w = new F32Writer(out)) {
             int nLayer = model.info().layerCount(), nEmbd = model.info().embeddingLength();
-            steering.apply(session, nLayer);
-            steering.applySteering(session, opts.tokens.length, 0, false);
+            st.apply(session, nLayer);
+            st.applySteering(session, opts.tokens.length, 0, false);
             session.captureLayers(IntStream.range(0, nLayer).toArray());
             session.evaluate(opts.tokens);
             for (int il = 0; il < nLayer; il++) {

@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Control-vector flags for the generating commands. */
-final class SteeringOptions {
+/**
+ * Control-vector and steering flags of the commands that run a model. Steering files and SAEs are
+ * read once per command (chat re-applies them every turn) and released by {@link #close()}.
+ */
+final class SteeringOptions implements AutoCloseable {
     @Option(names = "--control-vector", paramLabel = "CV.gguf[:STRENGTH]",
             description = "llama.cpp control vector, optionally scaled (repeatable; vectors add up)")
     List<String> controlVectors = new ArrayList<>();
@@ -44,21 +47,47 @@ final class SteeringOptions {
             case "generated" -> promptLength;
             default -> throw new IllegalArgumentException("--steer-positions must be all, after-instruction or generated, not '" + mode + "'");
         };
-        for (String spec : steer) {
-            Scaled sv = Scaled.parse(spec);
-            float strength = sv.strength();
-            String file = sv.file();
-            SteeringVector v = SteeringFiles.load(Path.of(file));
-            if (v.isSparse()) {
-                Path saePath = sae != null ? sae : v.metadata().containsKey("sae") ? Path.of(v.metadata().get("sae")) : null;
-                if (saePath == null) throw new IllegalArgumentException(file + " is a SAS vector: give its SAE with --sae");
-                try (Sae s = Sae.load(saePath)) {
-                    session.steer(v, strength, from, s, "jumprelu".equals(v.metadata().get("sigma")));
-                }
-            } else {
-                session.steer(v, strength, from, null, false);
-            }
+        for (Loaded l : loaded()) l.steer(session, from);
+    }
+
+    /** A --steer vector with its strength and, for SAS vectors, its SAE. */
+    private record Loaded(SteeringVector vector, float strength, Sae sae) {
+        void steer(Session session, int from) {
+            session.steer(vector, strength, from, sae, "jumprelu".equals(vector.metadata().get("sigma")));
         }
+    }
+
+    private List<Loaded> loaded;
+
+    private List<Loaded> loaded() {
+        if (loaded != null) return loaded;
+        List<Loaded> out = new ArrayList<>();
+        try {
+            for (String spec : steer) {
+                Scaled sv = Scaled.parse(spec);
+                SteeringVector v = SteeringFiles.load(Path.of(sv.file()));
+                Sae s = null;
+                if (v.isSparse()) {
+                    Path saePath = sae != null ? sae : v.metadata().containsKey("sae") ? Path.of(v.metadata().get("sae")) : null;
+                    if (saePath == null) throw new IllegalArgumentException(sv.file() + " is a SAS vector: give its SAE with --sae");
+                    s = Sae.load(saePath);
+                }
+                out.add(new Loaded(v, sv.strength(), s));
+            }
+        } catch (RuntimeException e) {
+            out.forEach(l -> { if (l.sae() != null) l.sae().close(); });
+            throw e;
+        }
+        loaded = out;
+        return loaded;
+    }
+
+    /** Releases the SAEs read for --steer (sessions steering with them keep their own reference). */
+    @Override
+    public void close() {
+        if (loaded == null) return;
+        for (Loaded l : loaded) if (l.sae() != null) l.sae().close();
+        loaded = null;
     }
 
     void apply(Session session, int nLayer) {
