@@ -38,6 +38,15 @@ const F32Tensor &TensorFile::get(const std::string &name) const {
     return it->second;
 }
 
+// Zip headers leave npy arrays at any offset, and a safetensors header need not be padded to a
+// multiple of 4: misaligned arrays are copied, aligned ones are used in place.
+const float *TensorFile::aligned(const uint8_t *values, int64_t count) {
+    if (reinterpret_cast<uintptr_t>(values) % alignof(float) == 0) return reinterpret_cast<const float *>(values);
+    owned_.emplace_back(static_cast<size_t>(count));
+    std::memcpy(owned_.back().data(), values, static_cast<size_t>(count) * sizeof(float));
+    return owned_.back().data();
+}
+
 // safetensors: u64 header length, JSON header {name: {dtype, shape, data_offsets}}, data.
 void TensorFile::read_safetensors() {
     const char *p = path().c_str();
@@ -67,7 +76,7 @@ void TensorFile::read_safetensors() {
         if (!checked_product(t.shape, &count) || count > (int64_t(1) << 40) || !(b >= 0 && e >= b && e <= double(data_size)) ||
             static_cast<uint64_t>(e - b) != static_cast<uint64_t>(count) * 4 || static_cast<uint64_t>(b) % 4 != 0)
             fail(TILLER_ERR_FORMAT, "%s: tensor '%s' shape and data_offsets disagree or lie outside the file", p, name.c_str());
-        t.data = reinterpret_cast<const float *>(base + data_start + static_cast<uint64_t>(b));
+        t.data = aligned(base + data_start + static_cast<uint64_t>(b), count);
         tensors_[name] = t;
     }
 }
@@ -133,14 +142,7 @@ void TensorFile::read_npz() {
             fail(TILLER_ERR_FORMAT, "%s: member '%s' holds %llu bytes, not what its shape needs", p, name.c_str(),
                  (unsigned long long)(csize - hstart - hlen));
         const uint8_t *values = npy + hstart + hlen;
-        if (reinterpret_cast<uintptr_t>(values) % 4 == 0) {
-            t.data = reinterpret_cast<const float *>(values);
-        } else {
-            // Zip headers leave arrays at any offset: copy the misaligned ones.
-            owned_.emplace_back(static_cast<size_t>(count));
-            std::memcpy(owned_.back().data(), values, static_cast<size_t>(count) * 4);
-            t.data = owned_.back().data();
-        }
+        t.data = aligned(values, count);
         if (name.size() > 4 && name.compare(name.size() - 4, 4, ".npy") == 0) name.resize(name.size() - 4);
         tensors_[name] = t;
         at = data + csize;

@@ -31,10 +31,11 @@ public:
 private:
     void read_safetensors();
     void read_npz();
+    const float *aligned(const uint8_t *values, int64_t count);
 
     std::unique_ptr<MappedFile> map_;
     std::map<std::string, F32Tensor> tensors_;
-    std::vector<std::vector<float>> owned_;  // aligned copies of misaligned npz members
+    std::vector<std::vector<float>> owned_;  // aligned copies of misaligned arrays
 };
 
 }  // namespace tiller
