@@ -57,7 +57,7 @@ public class GenerateBindings {
     static String generate(String header) {
         String text = header.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ");
         List<Constant> constants = new ArrayList<>();
-        Matcher d = Pattern.compile("(?m)^\\s*#define\\s+(TILLER_[A-Z0-9_]+)\\s+(-?\\d+)\\s*$").matcher(text);
+        Matcher d = Pattern.compile("(?m)^\\s*#define\\s+(TILLER_[A-Z0-9_]+)\\s+\\(?(-?\\d+)\\)?\\s*$").matcher(text);
         while (d.find()) constants.add(new Constant(d.group(1), d.group(2)));
         // Function-pointer typedefs (callbacks) travel as addresses.
         Matcher fp = Pattern.compile("typedef\\s+[^;]*?\\(\\s*\\*\\s*(\\w+)\\s*\\)").matcher(text);

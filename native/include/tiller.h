@@ -96,6 +96,7 @@ typedef struct tiller_session tiller_session;
 typedef struct tiller_cvec tiller_cvec;
 typedef struct tiller_tokenizer tiller_tokenizer;
 typedef struct tiller_sae tiller_sae;
+typedef struct tiller_graph tiller_graph;
 
 /* A residual-stream observer/editor called after each block (resid_post(layer), after steering)
  * with the batch's rows x [n_tokens x n_embd] (writable) on the thread that called evaluate. */
@@ -229,6 +230,95 @@ TILLER_API int32_t tiller_token_find(const tiller_tokenizer *tokenizer, const ch
 TILLER_API int32_t tiller_quantize(const char *in_path, const char *out_path, const char *type, int32_t n_threads);
 TILLER_API int32_t tiller_write_random_model(const char *out_path, const char *arch, const int64_t *shape,
                                              const char *type, int64_t seed, int32_t n_threads);
+
+/* Training: float32 tensors with reverse-mode autograd (native/src/train). A graph owns its
+ * tensors and a worker pool; tensors are int64 handles that become invalid when freed (or, for
+ * non-persistent tensors, when the graph is cleared): a stale handle is TILLER_ERR_STATE. A graph
+ * must be driven by one thread at a time. Shapes have rank 1..8 and are row-major. */
+#define TILLER_TENSOR_REQUIRES_GRAD 1
+#define TILLER_TENSOR_PERSISTENT 2 /* survives tiller_graph_clear (parameters, EMA copies) */
+
+/* Buffers of a tensor for tiller_tensor_data. */
+#define TILLER_BUF_DATA 0
+#define TILLER_BUF_GRAD 1   /* NULL until a backward reached the tensor */
+#define TILLER_BUF_STATE0 2 /* optimizer state (SGD momentum, Adam first moment), allocated on request */
+#define TILLER_BUF_STATE1 3 /* Adam second moment */
+
+/* Ops of tiller_graph_op: inputs (tensor handles; 0 = none where optional) | iargs | fargs | ids. */
+#define TILLER_OP_MATMUL 1         /* a, b | transpose_a, transpose_b: op(a) @ op(b); b 2-D or batched like a */
+#define TILLER_OP_ADD 2            /* a, b (numpy broadcasting) */
+#define TILLER_OP_SUB 3
+#define TILLER_OP_MUL 4
+#define TILLER_OP_DIV 5
+#define TILLER_OP_RELU 10          /* x */
+#define TILLER_OP_GELU 11          /* tanh approximation */
+#define TILLER_OP_TANH 12
+#define TILLER_OP_SIGMOID 13
+#define TILLER_OP_EXP 14
+#define TILLER_OP_LOG 15
+#define TILLER_OP_NEG 16
+#define TILLER_OP_SQUARE 17
+#define TILLER_OP_SQRT 18
+#define TILLER_OP_ABS 19
+#define TILLER_OP_AFFINE 20        /* x | | scale, shift: x * scale + shift */
+#define TILLER_OP_SUM 21           /* x | axis (TILLER_ALL_AXES for all), keepdim */
+#define TILLER_OP_MEAN 22
+#define TILLER_OP_MAX 23
+#define TILLER_OP_SOFTMAX 24       /* x: over the last axis */
+#define TILLER_OP_LOG_SOFTMAX 25
+#define TILLER_OP_CROSS_ENTROPY 30 /* logits [N, C], weights [N] or 0, offset [N, C] or 0 | reduction (0 mean, 1 sum, 2 none) | | labels [N] */
+#define TILLER_OP_MSE 31           /* a, b: mean (a - b)^2 */
+#define TILLER_OP_RMS_NORM 32      /* x, w | | eps (last axis) */
+#define TILLER_OP_LAYER_NORM 33    /* x, w, b or 0 | | eps */
+#define TILLER_OP_RESHAPE 40       /* x | new shape */
+#define TILLER_OP_PERMUTE 41       /* x | permutation */
+#define TILLER_OP_SLICE 42         /* x | axis, start, length */
+#define TILLER_OP_CONCAT 43        /* x0, x1, ... | axis */
+#define TILLER_OP_GATHER 44        /* x [N, C] | | | index [N]: x[i, index[i]] */
+#define TILLER_OP_EMBEDDING 45     /* table [V, D] | ids shape | | ids: rows of the table */
+#define TILLER_OP_DROPOUT 50       /* x | seed | p */
+#define TILLER_OP_CONV2D 51        /* x [N,C,H,W], w [O,C,KH,KW], b [O] or 0 | stride, padding */
+#define TILLER_OP_MAX_POOL2D 52    /* x [N,C,H,W] | window, stride */
+#define TILLER_OP_AVG_POOL2D 53
+#define TILLER_OP_ROPE 60          /* x [..., T, D] | first position | base: NEOX rotary embedding */
+#define TILLER_OP_CAUSAL_SOFTMAX 61 /* scores [..., T, T] | | scale: masked softmax(scale * s) */
+#define TILLER_ALL_AXES (-1000)
+
+TILLER_API int32_t tiller_graph_create(int32_t n_threads, tiller_graph **out);
+TILLER_API int32_t tiller_graph_free(tiller_graph *graph);
+/* Frees every non-persistent tensor and the recorded ops. */
+TILLER_API int32_t tiller_graph_clear(tiller_graph *graph);
+/* With grad recording off, ops record nothing (evaluation). */
+TILLER_API int32_t tiller_graph_set_grad_enabled(tiller_graph *graph, int32_t on);
+TILLER_API int32_t tiller_graph_live_tensors(tiller_graph *graph, int64_t *count);
+/* A new tensor of the given shape, filled from data (n floats) or zeros when data is NULL. */
+TILLER_API int32_t tiller_tensor_create(tiller_graph *graph, const int64_t *shape, int32_t rank, const float *data,
+                                        int32_t flags, int64_t *out);
+TILLER_API int32_t tiller_tensor_free(tiller_graph *graph, int64_t tensor);
+TILLER_API int32_t tiller_tensor_shape(tiller_graph *graph, int64_t tensor, int64_t *shape, int32_t capacity,
+                                       int32_t *rank);
+TILLER_API int32_t tiller_tensor_set_requires_grad(tiller_graph *graph, int64_t tensor, int32_t on);
+/* A buffer of the tensor (TILLER_BUF_*), valid until the tensor is freed; writable. */
+TILLER_API int32_t tiller_tensor_data(tiller_graph *graph, int64_t tensor, int32_t buffer, float **data, int64_t *n);
+TILLER_API int32_t tiller_graph_op(tiller_graph *graph, int32_t op, const int64_t *inputs, int32_t n_inputs,
+                                   const int64_t *iargs, int32_t n_iargs, const float *fargs, int32_t n_fargs,
+                                   const int32_t *ids, int64_t n_ids, int64_t *out);
+/* Accumulates d loss / d t into the grad buffer of every tensor that requires grad. */
+TILLER_API int32_t tiller_graph_backward(tiller_graph *graph, int64_t loss);
+
+/* Optimizers, as torch.optim: SGD (momentum, Nesterov, L2 weight decay); Adam (decoupled != 0:
+ * AdamW's decoupled decay); step counts from 1. Parameters without a gradient are skipped. */
+TILLER_API int32_t tiller_optim_sgd(tiller_graph *graph, const int64_t *params, int32_t n, float lr, float momentum,
+                                    float weight_decay, int32_t nesterov);
+TILLER_API int32_t tiller_optim_adam(tiller_graph *graph, const int64_t *params, int32_t n, float lr, float beta1,
+                                     float beta2, float eps, float weight_decay, int32_t decoupled, int64_t step);
+/* Scales the gradients to a joint L2 norm of at most max_norm; *norm gets the norm before. */
+TILLER_API int32_t tiller_grad_clip_norm(tiller_graph *graph, const int64_t *params, int32_t n, float max_norm,
+                                         float *norm);
+TILLER_API int32_t tiller_grad_zero(tiller_graph *graph, const int64_t *params, int32_t n);
+/* dst[i] = decay * dst[i] + (1 - decay) * src[i]. */
+TILLER_API int32_t tiller_ema_update(tiller_graph *graph, const int64_t *dst, const int64_t *src, int32_t n,
+                                     float decay);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
 // What the opaque handles of tiller.h point to.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "model/model.h"
@@ -8,6 +9,7 @@
 #include "sae/sae.h"
 #include "steer/control_vector.h"
 #include "tokenizer/tokenizer.h"
+#include "train/graph.h"
 
 struct tiller_model {
     std::shared_ptr<const tiller::Model> model;
@@ -27,4 +29,9 @@ struct tiller_tokenizer {
 
 struct tiller_sae {
     std::shared_ptr<const tiller::Sae> sae;
+};
+
+struct tiller_graph {
+    std::unique_ptr<tiller::train::Graph> graph;
+    std::atomic<bool> busy{false};  // a graph is driven by one thread at a time
 };

@@ -191,6 +191,138 @@ public final class tiller_h {
     private static final int TILLER_TOKEN_BYTE = 6;
     public static int TILLER_TOKEN_BYTE() { return TILLER_TOKEN_BYTE; }
 
+    private static final int TILLER_TENSOR_REQUIRES_GRAD = 1;
+    public static int TILLER_TENSOR_REQUIRES_GRAD() { return TILLER_TENSOR_REQUIRES_GRAD; }
+
+    private static final int TILLER_TENSOR_PERSISTENT = 2;
+    public static int TILLER_TENSOR_PERSISTENT() { return TILLER_TENSOR_PERSISTENT; }
+
+    private static final int TILLER_BUF_DATA = 0;
+    public static int TILLER_BUF_DATA() { return TILLER_BUF_DATA; }
+
+    private static final int TILLER_BUF_GRAD = 1;
+    public static int TILLER_BUF_GRAD() { return TILLER_BUF_GRAD; }
+
+    private static final int TILLER_BUF_STATE0 = 2;
+    public static int TILLER_BUF_STATE0() { return TILLER_BUF_STATE0; }
+
+    private static final int TILLER_BUF_STATE1 = 3;
+    public static int TILLER_BUF_STATE1() { return TILLER_BUF_STATE1; }
+
+    private static final int TILLER_OP_MATMUL = 1;
+    public static int TILLER_OP_MATMUL() { return TILLER_OP_MATMUL; }
+
+    private static final int TILLER_OP_ADD = 2;
+    public static int TILLER_OP_ADD() { return TILLER_OP_ADD; }
+
+    private static final int TILLER_OP_SUB = 3;
+    public static int TILLER_OP_SUB() { return TILLER_OP_SUB; }
+
+    private static final int TILLER_OP_MUL = 4;
+    public static int TILLER_OP_MUL() { return TILLER_OP_MUL; }
+
+    private static final int TILLER_OP_DIV = 5;
+    public static int TILLER_OP_DIV() { return TILLER_OP_DIV; }
+
+    private static final int TILLER_OP_RELU = 10;
+    public static int TILLER_OP_RELU() { return TILLER_OP_RELU; }
+
+    private static final int TILLER_OP_GELU = 11;
+    public static int TILLER_OP_GELU() { return TILLER_OP_GELU; }
+
+    private static final int TILLER_OP_TANH = 12;
+    public static int TILLER_OP_TANH() { return TILLER_OP_TANH; }
+
+    private static final int TILLER_OP_SIGMOID = 13;
+    public static int TILLER_OP_SIGMOID() { return TILLER_OP_SIGMOID; }
+
+    private static final int TILLER_OP_EXP = 14;
+    public static int TILLER_OP_EXP() { return TILLER_OP_EXP; }
+
+    private static final int TILLER_OP_LOG = 15;
+    public static int TILLER_OP_LOG() { return TILLER_OP_LOG; }
+
+    private static final int TILLER_OP_NEG = 16;
+    public static int TILLER_OP_NEG() { return TILLER_OP_NEG; }
+
+    private static final int TILLER_OP_SQUARE = 17;
+    public static int TILLER_OP_SQUARE() { return TILLER_OP_SQUARE; }
+
+    private static final int TILLER_OP_SQRT = 18;
+    public static int TILLER_OP_SQRT() { return TILLER_OP_SQRT; }
+
+    private static final int TILLER_OP_ABS = 19;
+    public static int TILLER_OP_ABS() { return TILLER_OP_ABS; }
+
+    private static final int TILLER_OP_AFFINE = 20;
+    public static int TILLER_OP_AFFINE() { return TILLER_OP_AFFINE; }
+
+    private static final int TILLER_OP_SUM = 21;
+    public static int TILLER_OP_SUM() { return TILLER_OP_SUM; }
+
+    private static final int TILLER_OP_MEAN = 22;
+    public static int TILLER_OP_MEAN() { return TILLER_OP_MEAN; }
+
+    private static final int TILLER_OP_MAX = 23;
+    public static int TILLER_OP_MAX() { return TILLER_OP_MAX; }
+
+    private static final int TILLER_OP_SOFTMAX = 24;
+    public static int TILLER_OP_SOFTMAX() { return TILLER_OP_SOFTMAX; }
+
+    private static final int TILLER_OP_LOG_SOFTMAX = 25;
+    public static int TILLER_OP_LOG_SOFTMAX() { return TILLER_OP_LOG_SOFTMAX; }
+
+    private static final int TILLER_OP_CROSS_ENTROPY = 30;
+    public static int TILLER_OP_CROSS_ENTROPY() { return TILLER_OP_CROSS_ENTROPY; }
+
+    private static final int TILLER_OP_MSE = 31;
+    public static int TILLER_OP_MSE() { return TILLER_OP_MSE; }
+
+    private static final int TILLER_OP_RMS_NORM = 32;
+    public static int TILLER_OP_RMS_NORM() { return TILLER_OP_RMS_NORM; }
+
+    private static final int TILLER_OP_LAYER_NORM = 33;
+    public static int TILLER_OP_LAYER_NORM() { return TILLER_OP_LAYER_NORM; }
+
+    private static final int TILLER_OP_RESHAPE = 40;
+    public static int TILLER_OP_RESHAPE() { return TILLER_OP_RESHAPE; }
+
+    private static final int TILLER_OP_PERMUTE = 41;
+    public static int TILLER_OP_PERMUTE() { return TILLER_OP_PERMUTE; }
+
+    private static final int TILLER_OP_SLICE = 42;
+    public static int TILLER_OP_SLICE() { return TILLER_OP_SLICE; }
+
+    private static final int TILLER_OP_CONCAT = 43;
+    public static int TILLER_OP_CONCAT() { return TILLER_OP_CONCAT; }
+
+    private static final int TILLER_OP_GATHER = 44;
+    public static int TILLER_OP_GATHER() { return TILLER_OP_GATHER; }
+
+    private static final int TILLER_OP_EMBEDDING = 45;
+    public static int TILLER_OP_EMBEDDING() { return TILLER_OP_EMBEDDING; }
+
+    private static final int TILLER_OP_DROPOUT = 50;
+    public static int TILLER_OP_DROPOUT() { return TILLER_OP_DROPOUT; }
+
+    private static final int TILLER_OP_CONV2D = 51;
+    public static int TILLER_OP_CONV2D() { return TILLER_OP_CONV2D; }
+
+    private static final int TILLER_OP_MAX_POOL2D = 52;
+    public static int TILLER_OP_MAX_POOL2D() { return TILLER_OP_MAX_POOL2D; }
+
+    private static final int TILLER_OP_AVG_POOL2D = 53;
+    public static int TILLER_OP_AVG_POOL2D() { return TILLER_OP_AVG_POOL2D; }
+
+    private static final int TILLER_OP_ROPE = 60;
+    public static int TILLER_OP_ROPE() { return TILLER_OP_ROPE; }
+
+    private static final int TILLER_OP_CAUSAL_SOFTMAX = 61;
+    public static int TILLER_OP_CAUSAL_SOFTMAX() { return TILLER_OP_CAUSAL_SOFTMAX; }
+
+    private static final int TILLER_ALL_AXES = -1000;
+    public static int TILLER_ALL_AXES() { return TILLER_ALL_AXES; }
+
     private static class tiller_last_error {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_POINTER);
         public static final MemorySegment ADDR = findOrThrow("tiller_last_error");
@@ -1394,6 +1526,380 @@ public final class tiller_h {
         var mh$ = tiller_write_random_model.HANDLE;
         try {
             return (int) mh$.invokeExact(out_path, arch, shape, type, seed, n_threads);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_graph_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_graph_create");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_graph_create$descriptor() { return tiller_graph_create.DESC; }
+    public static MethodHandle tiller_graph_create$handle() { return tiller_graph_create.HANDLE; }
+    public static MemorySegment tiller_graph_create$address() { return tiller_graph_create.ADDR; }
+
+    /** {@code int32_t tiller_graph_create(int32_t n_threads, tiller_graph &#42;&#42; out)} */
+    public static int tiller_graph_create(int n_threads, MemorySegment out) {
+        var mh$ = tiller_graph_create.HANDLE;
+        try {
+            return (int) mh$.invokeExact(n_threads, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_graph_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_graph_free");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_graph_free$descriptor() { return tiller_graph_free.DESC; }
+    public static MethodHandle tiller_graph_free$handle() { return tiller_graph_free.HANDLE; }
+    public static MemorySegment tiller_graph_free$address() { return tiller_graph_free.ADDR; }
+
+    /** {@code int32_t tiller_graph_free(tiller_graph &#42; graph)} */
+    public static int tiller_graph_free(MemorySegment graph) {
+        var mh$ = tiller_graph_free.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_graph_clear {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_graph_clear");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_graph_clear$descriptor() { return tiller_graph_clear.DESC; }
+    public static MethodHandle tiller_graph_clear$handle() { return tiller_graph_clear.HANDLE; }
+    public static MemorySegment tiller_graph_clear$address() { return tiller_graph_clear.ADDR; }
+
+    /** {@code int32_t tiller_graph_clear(tiller_graph &#42; graph)} */
+    public static int tiller_graph_clear(MemorySegment graph) {
+        var mh$ = tiller_graph_clear.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_graph_set_grad_enabled {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_graph_set_grad_enabled");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_graph_set_grad_enabled$descriptor() { return tiller_graph_set_grad_enabled.DESC; }
+    public static MethodHandle tiller_graph_set_grad_enabled$handle() { return tiller_graph_set_grad_enabled.HANDLE; }
+    public static MemorySegment tiller_graph_set_grad_enabled$address() { return tiller_graph_set_grad_enabled.ADDR; }
+
+    /** {@code int32_t tiller_graph_set_grad_enabled(tiller_graph &#42; graph, int32_t on)} */
+    public static int tiller_graph_set_grad_enabled(MemorySegment graph, int on) {
+        var mh$ = tiller_graph_set_grad_enabled.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, on);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_graph_live_tensors {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_graph_live_tensors");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_graph_live_tensors$descriptor() { return tiller_graph_live_tensors.DESC; }
+    public static MethodHandle tiller_graph_live_tensors$handle() { return tiller_graph_live_tensors.HANDLE; }
+    public static MemorySegment tiller_graph_live_tensors$address() { return tiller_graph_live_tensors.ADDR; }
+
+    /** {@code int32_t tiller_graph_live_tensors(tiller_graph &#42; graph, int64_t &#42; count)} */
+    public static int tiller_graph_live_tensors(MemorySegment graph, MemorySegment count) {
+        var mh$ = tiller_graph_live_tensors.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, count);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_tensor_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_POINTER, C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_tensor_create");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_tensor_create$descriptor() { return tiller_tensor_create.DESC; }
+    public static MethodHandle tiller_tensor_create$handle() { return tiller_tensor_create.HANDLE; }
+    public static MemorySegment tiller_tensor_create$address() { return tiller_tensor_create.ADDR; }
+
+    /** {@code int32_t tiller_tensor_create(tiller_graph &#42; graph, const int64_t &#42; shape, int32_t rank, const float &#42; data, int32_t flags, int64_t &#42; out)} */
+    public static int tiller_tensor_create(MemorySegment graph, MemorySegment shape, int rank, MemorySegment data, int flags, MemorySegment out) {
+        var mh$ = tiller_tensor_create.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, shape, rank, data, flags, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_tensor_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG);
+        public static final MemorySegment ADDR = findOrThrow("tiller_tensor_free");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_tensor_free$descriptor() { return tiller_tensor_free.DESC; }
+    public static MethodHandle tiller_tensor_free$handle() { return tiller_tensor_free.HANDLE; }
+    public static MemorySegment tiller_tensor_free$address() { return tiller_tensor_free.ADDR; }
+
+    /** {@code int32_t tiller_tensor_free(tiller_graph &#42; graph, int64_t tensor)} */
+    public static int tiller_tensor_free(MemorySegment graph, long tensor) {
+        var mh$ = tiller_tensor_free.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, tensor);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_tensor_shape {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_POINTER, C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_tensor_shape");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_tensor_shape$descriptor() { return tiller_tensor_shape.DESC; }
+    public static MethodHandle tiller_tensor_shape$handle() { return tiller_tensor_shape.HANDLE; }
+    public static MemorySegment tiller_tensor_shape$address() { return tiller_tensor_shape.ADDR; }
+
+    /** {@code int32_t tiller_tensor_shape(tiller_graph &#42; graph, int64_t tensor, int64_t &#42; shape, int32_t capacity, int32_t &#42; rank)} */
+    public static int tiller_tensor_shape(MemorySegment graph, long tensor, MemorySegment shape, int capacity, MemorySegment rank) {
+        var mh$ = tiller_tensor_shape.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, tensor, shape, capacity, rank);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_tensor_set_requires_grad {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_tensor_set_requires_grad");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_tensor_set_requires_grad$descriptor() { return tiller_tensor_set_requires_grad.DESC; }
+    public static MethodHandle tiller_tensor_set_requires_grad$handle() { return tiller_tensor_set_requires_grad.HANDLE; }
+    public static MemorySegment tiller_tensor_set_requires_grad$address() { return tiller_tensor_set_requires_grad.ADDR; }
+
+    /** {@code int32_t tiller_tensor_set_requires_grad(tiller_graph &#42; graph, int64_t tensor, int32_t on)} */
+    public static int tiller_tensor_set_requires_grad(MemorySegment graph, long tensor, int on) {
+        var mh$ = tiller_tensor_set_requires_grad.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, tensor, on);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_tensor_data {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG, C_INT, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_tensor_data");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_tensor_data$descriptor() { return tiller_tensor_data.DESC; }
+    public static MethodHandle tiller_tensor_data$handle() { return tiller_tensor_data.HANDLE; }
+    public static MemorySegment tiller_tensor_data$address() { return tiller_tensor_data.ADDR; }
+
+    /** {@code int32_t tiller_tensor_data(tiller_graph &#42; graph, int64_t tensor, int32_t buffer, float &#42;&#42; data, int64_t &#42; n)} */
+    public static int tiller_tensor_data(MemorySegment graph, long tensor, int buffer, MemorySegment data, MemorySegment n) {
+        var mh$ = tiller_tensor_data.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, tensor, buffer, data, n);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_graph_op {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_INT, C_POINTER, C_INT, C_POINTER, C_INT, C_POINTER, C_LONG_LONG, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_graph_op");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_graph_op$descriptor() { return tiller_graph_op.DESC; }
+    public static MethodHandle tiller_graph_op$handle() { return tiller_graph_op.HANDLE; }
+    public static MemorySegment tiller_graph_op$address() { return tiller_graph_op.ADDR; }
+
+    /** {@code int32_t tiller_graph_op(tiller_graph &#42; graph, int32_t op, const int64_t &#42; inputs, int32_t n_inputs, const int64_t &#42; iargs, int32_t n_iargs, const float &#42; fargs, int32_t n_fargs, const int32_t &#42; ids, int64_t n_ids, int64_t &#42; out)} */
+    public static int tiller_graph_op(MemorySegment graph, int op, MemorySegment inputs, int n_inputs, MemorySegment iargs, int n_iargs, MemorySegment fargs, int n_fargs, MemorySegment ids, long n_ids, MemorySegment out) {
+        var mh$ = tiller_graph_op.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, op, inputs, n_inputs, iargs, n_iargs, fargs, n_fargs, ids, n_ids, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_graph_backward {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG);
+        public static final MemorySegment ADDR = findOrThrow("tiller_graph_backward");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_graph_backward$descriptor() { return tiller_graph_backward.DESC; }
+    public static MethodHandle tiller_graph_backward$handle() { return tiller_graph_backward.HANDLE; }
+    public static MemorySegment tiller_graph_backward$address() { return tiller_graph_backward.ADDR; }
+
+    /** {@code int32_t tiller_graph_backward(tiller_graph &#42; graph, int64_t loss)} */
+    public static int tiller_graph_backward(MemorySegment graph, long loss) {
+        var mh$ = tiller_graph_backward.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, loss);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_optim_sgd {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_FLOAT, C_FLOAT, C_FLOAT, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_optim_sgd");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_optim_sgd$descriptor() { return tiller_optim_sgd.DESC; }
+    public static MethodHandle tiller_optim_sgd$handle() { return tiller_optim_sgd.HANDLE; }
+    public static MemorySegment tiller_optim_sgd$address() { return tiller_optim_sgd.ADDR; }
+
+    /** {@code int32_t tiller_optim_sgd(tiller_graph &#42; graph, const int64_t &#42; params, int32_t n, float lr, float momentum, float weight_decay, int32_t nesterov)} */
+    public static int tiller_optim_sgd(MemorySegment graph, MemorySegment params, int n, float lr, float momentum, float weight_decay, int nesterov) {
+        var mh$ = tiller_optim_sgd.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, params, n, lr, momentum, weight_decay, nesterov);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_optim_adam {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_FLOAT, C_FLOAT, C_FLOAT, C_FLOAT, C_FLOAT, C_INT, C_LONG_LONG);
+        public static final MemorySegment ADDR = findOrThrow("tiller_optim_adam");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_optim_adam$descriptor() { return tiller_optim_adam.DESC; }
+    public static MethodHandle tiller_optim_adam$handle() { return tiller_optim_adam.HANDLE; }
+    public static MemorySegment tiller_optim_adam$address() { return tiller_optim_adam.ADDR; }
+
+    /** {@code int32_t tiller_optim_adam(tiller_graph &#42; graph, const int64_t &#42; params, int32_t n, float lr, float beta1, float beta2, float eps, float weight_decay, int32_t decoupled, int64_t step)} */
+    public static int tiller_optim_adam(MemorySegment graph, MemorySegment params, int n, float lr, float beta1, float beta2, float eps, float weight_decay, int decoupled, long step) {
+        var mh$ = tiller_optim_adam.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, params, n, lr, beta1, beta2, eps, weight_decay, decoupled, step);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_grad_clip_norm {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT, C_FLOAT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_grad_clip_norm");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_grad_clip_norm$descriptor() { return tiller_grad_clip_norm.DESC; }
+    public static MethodHandle tiller_grad_clip_norm$handle() { return tiller_grad_clip_norm.HANDLE; }
+    public static MemorySegment tiller_grad_clip_norm$address() { return tiller_grad_clip_norm.ADDR; }
+
+    /** {@code int32_t tiller_grad_clip_norm(tiller_graph &#42; graph, const int64_t &#42; params, int32_t n, float max_norm, float &#42; norm)} */
+    public static int tiller_grad_clip_norm(MemorySegment graph, MemorySegment params, int n, float max_norm, MemorySegment norm) {
+        var mh$ = tiller_grad_clip_norm.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, params, n, max_norm, norm);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_grad_zero {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_grad_zero");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_grad_zero$descriptor() { return tiller_grad_zero.DESC; }
+    public static MethodHandle tiller_grad_zero$handle() { return tiller_grad_zero.HANDLE; }
+    public static MemorySegment tiller_grad_zero$address() { return tiller_grad_zero.ADDR; }
+
+    /** {@code int32_t tiller_grad_zero(tiller_graph &#42; graph, const int64_t &#42; params, int32_t n)} */
+    public static int tiller_grad_zero(MemorySegment graph, MemorySegment params, int n) {
+        var mh$ = tiller_grad_zero.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, params, n);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_ema_update {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_INT, C_FLOAT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_ema_update");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_ema_update$descriptor() { return tiller_ema_update.DESC; }
+    public static MethodHandle tiller_ema_update$handle() { return tiller_ema_update.HANDLE; }
+    public static MemorySegment tiller_ema_update$address() { return tiller_ema_update.ADDR; }
+
+    /** {@code int32_t tiller_ema_update(tiller_graph &#42; graph, const int64_t &#42; dst, const int64_t &#42; src, int32_t n, float decay)} */
+    public static int tiller_ema_update(MemorySegment graph, MemorySegment dst, MemorySegment src, int n, float decay) {
+        var mh$ = tiller_ema_update.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, dst, src, n, decay);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

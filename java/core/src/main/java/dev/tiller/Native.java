@@ -7,12 +7,15 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
-/** Status checking and small conversions shared by the API classes. */
-final class Native {
+/**
+ * Status checking and small conversions shared by the API classes. Public for Tiller's other
+ * modules (train); not part of the user API.
+ */
+public final class Native {
     private Native() {}
 
     /** Throws the typed exception for a failed native call, with the runtime's message. */
-    static void check(int status) {
+    public static void check(int status) {
         if (status == TILLER_OK()) return;
         throw exception(status, lastError());
     }

@@ -1,0 +1,26 @@
+package dev.tiller.train.nn;
+
+import java.util.SplittableRandom;
+
+/** Weight initialisations from a seeded generator (a given seed gives the same weights). */
+public final class Init {
+    private Init() {}
+
+    /** N(0, std^2). */
+    public static float[] normal(SplittableRandom rng, int n, double std) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (rng.nextGaussian() * std);
+        return v;
+    }
+
+    /** He (Kaiming) normal for ReLU layers: std = sqrt(2 / fanIn). */
+    public static float[] he(SplittableRandom rng, int n, int fanIn) {
+        return normal(rng, n, Math.sqrt(2.0 / fanIn));
+    }
+
+    public static float[] constant(int n, float value) {
+        float[] v = new float[n];
+        java.util.Arrays.fill(v, value);
+        return v;
+    }
+}

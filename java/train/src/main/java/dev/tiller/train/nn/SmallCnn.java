@@ -1,0 +1,31 @@
+package dev.tiller.train.nn;
+
+import dev.tiller.train.Graph;
+import dev.tiller.train.Tensor;
+import java.util.SplittableRandom;
+
+/**
+ * conv3x3(c -> 16) ReLU maxpool2, conv3x3(16 -> 32) ReLU maxpool2, linear to the classes: the
+ * small image classifier of the robustness experiments (MNIST-sized input [N, C, 28, 28]).
+ */
+public final class SmallCnn extends Module {
+    private final Tensor w1, b1, w2, b2;
+    private final Linear head;
+    private final int flat;
+
+    public SmallCnn(Graph graph, int channels, int height, int width, int classes, SplittableRandom rng) {
+        super(graph);
+        w1 = param("conv1.weight", Init.he(rng, 16 * channels * 9, channels * 9), 16, channels, 3, 3);
+        b1 = param("conv1.bias", new float[16], 16);
+        w2 = param("conv2.weight", Init.he(rng, 32 * 16 * 9, 16 * 9), 32, 16, 3, 3);
+        b2 = param("conv2.bias", new float[32], 32);
+        flat = 32 * (height / 4) * (width / 4);
+        head = child("head", new Linear(graph, flat, classes, true, rng));
+    }
+
+    public Tensor forward(Tensor x) {
+        Tensor h = x.conv2d(w1, b1, 1, 1).relu().maxPool2d(2, 2);
+        h = h.conv2d(w2, b2, 1, 1).relu().maxPool2d(2, 2);
+        return head.forward(h.reshape(h.dim(0), flat));
+    }
+}
