@@ -8,6 +8,7 @@
 #include "gguf/ggml_type.h"
 #include "kernels/act_quant.h"
 #include "kernels/elementwise.h"
+#include "kernels/fast_math.h"
 #include "kernels/qdot.h"
 #include "quant/dequantize.h"
 #include "quant/quantize.h"

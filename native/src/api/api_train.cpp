@@ -239,7 +239,9 @@ int32_t tiller_graph_op(tiller_graph *graph, int32_t op, const int64_t *inputs, 
         std::vector<Id> in(inputs, inputs + n_inputs);
         // Optional inputs may be 0; required ones must be live (get() checks them in the op).
         for (int i = 0; i < s.in_min; ++i) (*g).get(in[static_cast<size_t>(i)]);
+        (*g).begin_op(s.name);
         *out = run_op(*g, s, in, iargs, n_iargs, fargs, ids, n_ids);
+        (*g).end_op();
     });
 }
 

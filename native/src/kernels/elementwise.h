@@ -7,8 +7,6 @@ namespace tiller {
 
 // y = x / sqrt(mean(x^2) + eps) * w (w == nullptr: no weight). Sum of squares in double, as ggml.
 void rms_norm(const float *x, const float *w, float *y, int64_t n, float eps);
-// tanh with a fast exp (|error| < 1e-6), inlinable into vector loops.
-float fast_tanh(float y);
 // gate[i] = gelu_tanh(gate[i]) * up[i]
 void gelu_mul(float *gate, const float *up, int64_t n);
 // x = cap * tanh(x / cap)

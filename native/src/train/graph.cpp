@@ -1,5 +1,7 @@
 #include "train/graph.h"
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -39,13 +41,43 @@ std::string shape_str(const std::vector<int64_t> &shape) {
     return s + "]";
 }
 
-Graph::Graph(int threads) : pool_(threads) {}
+namespace {
+int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+}  // namespace
+
+Graph::Graph(int threads) : pool_(threads), profile_(std::getenv("TILLER_TRAIN_PROFILE") != nullptr) {}
+
+Graph::~Graph() {
+    if (!profile_ || times_.empty()) return;
+    std::fprintf(stderr, "%-16s %8s %12s %12s\n", "op", "calls", "forward ms", "backward ms");
+    for (const auto &[name, t] : times_)
+        std::fprintf(stderr, "%-16s %8lld %12.1f %12.1f\n", name.c_str(), static_cast<long long>(t.calls), t.forward_ms, t.backward_ms);
+}
+
+Graph::OpTime &Graph::times(const char *name) {
+    for (auto &e : times_)
+        if (e.first == name) return e.second;
+    times_.emplace_back(name, OpTime{});
+    return times_.back().second;
+}
+
+void Graph::begin_op(const char *name) {
+    op_name_ = name;
+    if (profile_) op_start_ = now_ns();
+}
+
+void Graph::end_op() {
+    if (!profile_) return;
+    OpTime &t = times(op_name_);
+    t.forward_ms += double(now_ns() - op_start_) / 1e6;
+    ++t.calls;
+}
 
 Id Graph::create(const std::vector<int64_t> &shape, const float *data, bool requires_grad, bool persistent) {
     auto t = std::make_unique<Tensor>();
     t->n = element_count(shape, "tensor");
     t->shape = shape;
-    t->data = Buffer(t->n);
+    t->data = take(t->n);
     if (data) std::memcpy(t->data.data(), data, static_cast<size_t>(t->n) * sizeof(float));
     t->requires_grad = requires_grad;
     t->persistent = persistent;
@@ -70,8 +102,22 @@ Tensor &Graph::get(Id id) {
     return *slots_[index].tensor;
 }
 
+Buffer Graph::take(int64_t n) {
+    auto it = spare_.find(n);
+    if (it == spare_.end() || it->second.empty()) return Buffer(n);
+    Buffer b = std::move(it->second.back());
+    it->second.pop_back();
+    std::memset(b.data(), 0, static_cast<size_t>(n) * sizeof(float));
+    return b;
+}
+
+void Graph::release(Tensor &t) {
+    for (Buffer *b : {&t.data, &t.grad, &t.state[0], &t.state[1]})
+        if (!b->empty()) spare_[b->size()].push_back(std::move(*b));
+}
+
 void Graph::free(Id id) {
-    get(id);
+    release(get(id));
     const uint32_t index = static_cast<uint32_t>(static_cast<uint64_t>(id));
     slots_[index].tensor.reset();
     ++slots_[index].generation;
@@ -83,6 +129,7 @@ void Graph::clear() {
     for (uint32_t i = 0; i < slots_.size(); ++i) {
         Slot &s = slots_[i];
         if (s.tensor && !s.tensor->persistent) {
+            release(*s.tensor);
             s.tensor.reset();
             ++s.generation;
             free_slots_.push_back(i);
@@ -100,14 +147,14 @@ bool Graph::needs_grad(const std::vector<Id> &inputs) {
 Id Graph::emit(const std::vector<int64_t> &shape, const std::vector<Id> &inputs, Backward backward) {
     const bool grad = needs_grad(inputs);
     Id out = create(shape, nullptr, grad, false);
-    if (grad) tape_.push_back({out, std::move(backward)});
+    if (grad) tape_.push_back({out, std::move(backward), op_name_});
     return out;
 }
 
 float *Graph::grad_of(Id id) {
     Tensor &t = get(id);
     if (!t.requires_grad) return nullptr;
-    if (t.grad.empty()) t.grad = Buffer(t.n);
+    if (t.grad.empty()) t.grad = take(t.n);
     return t.grad.data();
 }
 
@@ -118,7 +165,10 @@ void Graph::backward(Id loss) {
     grad_of(loss)[0] += 1.0f;
     for (auto it = tape_.rbegin(); it != tape_.rend(); ++it) {
         Tensor &out = get(it->out);
-        if (!out.grad.empty()) it->backward(*this, it->out);
+        if (out.grad.empty()) continue;
+        const int64_t t0 = profile_ ? now_ns() : 0;
+        it->backward(*this, it->out);
+        if (profile_) times(it->name).backward_ms += double(now_ns() - t0) / 1e6;
     }
 }
 

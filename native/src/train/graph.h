@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/thread_pool.h"
@@ -22,8 +23,13 @@ class Buffer {
 public:
     Buffer() = default;
     explicit Buffer(int64_t n);
-    Buffer(Buffer &&) noexcept = default;
-    Buffer &operator=(Buffer &&) noexcept = default;
+    Buffer(Buffer &&o) noexcept : p_(std::move(o.p_)), n_(o.n_) { o.n_ = 0; }
+    Buffer &operator=(Buffer &&o) noexcept {
+        p_ = std::move(o.p_);
+        n_ = o.n_;
+        o.n_ = 0;
+        return *this;
+    }
     float *data() { return p_.get(); }
     const float *data() const { return p_.get(); }
     int64_t size() const { return n_; }
@@ -78,7 +84,19 @@ public:
     ThreadPool &pool() { return pool_; }
     int64_t live_tensors() const;
 
+    // Time per op, forward and backward, printed to stderr when the graph is destroyed; on when
+    // the environment sets TILLER_TRAIN_PROFILE. The caller names the op it is about to run.
+    void begin_op(const char *name);
+    void end_op();
+    ~Graph();
+
 private:
+    // Buffers of freed tensors are kept by size and reused: a training step allocates the same
+    // shapes every time, and fresh pages cost a fault each (the caching-allocator idea).
+    Buffer take(int64_t n);
+    void release(Tensor &t);
+    std::unordered_map<int64_t, std::vector<Buffer>> spare_;
+
     struct Slot {
         uint32_t generation = 1;
         std::unique_ptr<Tensor> tensor;
@@ -86,12 +104,22 @@ private:
     struct Node {
         Id out;
         Backward backward;
+        const char *name;
+    };
+    struct OpTime {
+        double forward_ms = 0, backward_ms = 0;
+        int64_t calls = 0;
     };
     std::vector<Slot> slots_;
     std::vector<uint32_t> free_slots_;
     std::vector<Node> tape_;
     ThreadPool pool_;
     bool grad_enabled_ = true;
+    bool profile_ = false;
+    const char *op_name_ = "op";
+    int64_t op_start_ = 0;
+    std::vector<std::pair<std::string, OpTime>> times_;
+    OpTime &times(const char *name);
 };
 
 int64_t element_count(const std::vector<int64_t> &shape, const char *what);

@@ -1,6 +1,8 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "kernels/clones.h"
+#include "kernels/fast_math.h"
 #include "train/ops.h"
 
 namespace tiller::train {
@@ -51,52 +53,77 @@ struct Bcast {
     }
 };
 
-float apply(Binary op, float x, float y) {
-    switch (op) {
-    case Binary::Add: return x + y;
-    case Binary::Sub: return x - y;
-    case Binary::Mul: return x * y;
-    case Binary::Div: return x / y;
-    }
-    return 0;
-}
-
 constexpr float kGeluC = 0.7978845608028654f;  // sqrt(2 / pi)
 
-float forward(Unary op, float x) {
+// One output row: o[j] = a[j * sa] op b[j * sb], strides 0 (broadcast) or 1.
+TILLER_CLONES
+void binary_row(Binary op, const float *a, int64_t sa, const float *b, int64_t sb, float *o, int64_t n) {
     switch (op) {
-    case Unary::Relu: return x > 0 ? x : 0;
-    case Unary::Gelu: return 0.5f * x * (1.0f + std::tanh(kGeluC * (x + 0.044715f * x * x * x)));
-    case Unary::Tanh: return std::tanh(x);
-    case Unary::Sigmoid: return 1.0f / (1.0f + std::exp(-x));
-    case Unary::Exp: return std::exp(x);
-    case Unary::Log: return std::log(x);
-    case Unary::Neg: return -x;
-    case Unary::Square: return x * x;
-    case Unary::Sqrt: return std::sqrt(x);
-    case Unary::Abs: return std::fabs(x);
+    case Binary::Add: for (int64_t j = 0; j < n; ++j) o[j] = a[j * sa] + b[j * sb]; break;
+    case Binary::Sub: for (int64_t j = 0; j < n; ++j) o[j] = a[j * sa] - b[j * sb]; break;
+    case Binary::Mul: for (int64_t j = 0; j < n; ++j) o[j] = a[j * sa] * b[j * sb]; break;
+    case Binary::Div: for (int64_t j = 0; j < n; ++j) o[j] = a[j * sa] / b[j * sb]; break;
     }
-    return 0;
 }
 
-// d y / d x from the input x and the output y.
-float derivative(Unary op, float x, float y) {
+// The gradient of one row into input a (wrt_a) or b: g[j * sg] += d out / d input * go[j].
+TILLER_CLONES
+void binary_grad_row(Binary op, bool wrt_a, const float *go, const float *a, int64_t sa, const float *b, int64_t sb, float *g, int64_t sg,
+                     int64_t n) {
+    for (int64_t j = 0; j < n; ++j) {
+        const float d = go[j], x = a[j * sa], y = b[j * sb];
+        float v;
+        switch (op) {
+        case Binary::Add: v = d; break;
+        case Binary::Sub: v = wrt_a ? d : -d; break;
+        case Binary::Mul: v = wrt_a ? d * y : d * x; break;
+        default: v = wrt_a ? d / y : -d * x / (y * y); break;
+        }
+        g[j * sg] += v;
+    }
+}
+
+inline float gelu(float x) { return 0.5f * x * (1.0f + fast_tanh(kGeluC * (x + 0.044715f * x * x * x))); }
+inline float gelu_grad(float x) {
+    const float t = fast_tanh(kGeluC * (x + 0.044715f * x * x * x));
+    return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * kGeluC * (1.0f + 3.0f * 0.044715f * x * x);
+}
+inline float sigmoid(float x) {
+    const float e = exp_neg(-std::fabs(x));  // exp(-|x|): no overflow on either side
+    return x >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e);
+}
+
+TILLER_CLONES
+void unary_forward(Unary op, const float *x, float *y, int64_t n) {
     switch (op) {
-    case Unary::Relu: return x > 0 ? 1.0f : 0.0f;
-    case Unary::Gelu: {
-        const float u = kGeluC * (x + 0.044715f * x * x * x), t = std::tanh(u);
-        return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * kGeluC * (1.0f + 3.0f * 0.044715f * x * x);
+    case Unary::Relu: for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0 ? x[i] : 0.0f; break;
+    case Unary::Gelu: for (int64_t i = 0; i < n; ++i) y[i] = gelu(x[i]); break;
+    case Unary::Tanh: for (int64_t i = 0; i < n; ++i) y[i] = fast_tanh(x[i]); break;
+    case Unary::Sigmoid: for (int64_t i = 0; i < n; ++i) y[i] = sigmoid(x[i]); break;
+    case Unary::Exp: for (int64_t i = 0; i < n; ++i) y[i] = std::exp(x[i]); break;
+    case Unary::Log: for (int64_t i = 0; i < n; ++i) y[i] = std::log(x[i]); break;
+    case Unary::Neg: for (int64_t i = 0; i < n; ++i) y[i] = -x[i]; break;
+    case Unary::Square: for (int64_t i = 0; i < n; ++i) y[i] = x[i] * x[i]; break;
+    case Unary::Sqrt: for (int64_t i = 0; i < n; ++i) y[i] = std::sqrt(x[i]); break;
+    case Unary::Abs: for (int64_t i = 0; i < n; ++i) y[i] = std::fabs(x[i]); break;
     }
-    case Unary::Tanh: return 1.0f - y * y;
-    case Unary::Sigmoid: return y * (1.0f - y);
-    case Unary::Exp: return y;
-    case Unary::Log: return 1.0f / x;
-    case Unary::Neg: return -1.0f;
-    case Unary::Square: return 2.0f * x;
-    case Unary::Sqrt: return 0.5f / y;
-    case Unary::Abs: return x > 0 ? 1.0f : (x < 0 ? -1.0f : 0.0f);
+}
+
+// gx += gy * d y / d x, from the input x and the output y.
+TILLER_CLONES
+void unary_backward(Unary op, const float *x, const float *y, const float *gy, float *gx, int64_t n) {
+    switch (op) {
+    case Unary::Relu: for (int64_t i = 0; i < n; ++i) gx[i] += x[i] > 0 ? gy[i] : 0.0f; break;
+    case Unary::Gelu: for (int64_t i = 0; i < n; ++i) gx[i] += gy[i] * gelu_grad(x[i]); break;
+    case Unary::Tanh: for (int64_t i = 0; i < n; ++i) gx[i] += gy[i] * (1.0f - y[i] * y[i]); break;
+    case Unary::Sigmoid: for (int64_t i = 0; i < n; ++i) gx[i] += gy[i] * y[i] * (1.0f - y[i]); break;
+    case Unary::Exp: for (int64_t i = 0; i < n; ++i) gx[i] += gy[i] * y[i]; break;
+    case Unary::Log: for (int64_t i = 0; i < n; ++i) gx[i] += gy[i] / x[i]; break;
+    case Unary::Neg: for (int64_t i = 0; i < n; ++i) gx[i] -= gy[i]; break;
+    case Unary::Square: for (int64_t i = 0; i < n; ++i) gx[i] += 2.0f * x[i] * gy[i]; break;
+    case Unary::Sqrt: for (int64_t i = 0; i < n; ++i) gx[i] += 0.5f * gy[i] / y[i]; break;
+    case Unary::Abs: for (int64_t i = 0; i < n; ++i) gx[i] += x[i] > 0 ? gy[i] : (x[i] < 0 ? -gy[i] : 0.0f); break;
     }
-    return 0;
 }
 
 }  // namespace
@@ -104,35 +131,26 @@ float derivative(Unary op, float x, float y) {
 Id binary(Graph &g, Binary op, Id ia, Id ib) {
     const Bcast bc(g.get(ia).shape, g.get(ib).shape);
     const int64_t la = bc.sa.back(), lb = bc.sb.back();
-    Id io = g.emit(bc.out, {ia, ib}, [ia, ib, op, bc, la, lb](Graph &g, Id io) {
+    const bool a_full = g.get(ia).n == bc.n, b_full = g.get(ib).n == bc.n;
+    Id io = g.emit(bc.out, {ia, ib}, [ia, ib, op, bc, la, lb, a_full, b_full](Graph &g, Id io) {
         const float *a = g.get(ia).data.data(), *b = g.get(ib).data.data(), *go = g.get(io).grad.data();
-        float *ga = g.grad_of(ia), *gb = g.grad_of(ib);
-        // Broadcast inputs receive sums over rows: done on one thread (no write races).
-        for (int64_t r = 0; r < bc.rows; ++r) {
-            int64_t oa, ob;
-            bc.offsets(r, oa, ob);
-            const float *gr = go + r * bc.len;
-            for (int64_t j = 0; j < bc.len; ++j) {
-                const float x = a[oa + j * la], y = b[ob + j * lb], d = gr[j];
-                switch (op) {
-                case Binary::Add:
-                    if (ga) ga[oa + j * la] += d;
-                    if (gb) gb[ob + j * lb] += d;
-                    break;
-                case Binary::Sub:
-                    if (ga) ga[oa + j * la] += d;
-                    if (gb) gb[ob + j * lb] -= d;
-                    break;
-                case Binary::Mul:
-                    if (ga) ga[oa + j * la] += d * y;
-                    if (gb) gb[ob + j * lb] += d * x;
-                    break;
-                case Binary::Div:
-                    if (ga) ga[oa + j * la] += d / y;
-                    if (gb) gb[ob + j * lb] -= d * x / (y * y);
-                    break;
+        for (bool wrt_a : {true, false}) {
+            float *gx = g.grad_of(wrt_a ? ia : ib);
+            if (!gx) continue;
+            const int64_t step = wrt_a ? la : lb;
+            auto rows = [&](int64_t r0, int64_t r1) {
+                for (int64_t r = r0; r < r1; ++r) {
+                    int64_t oa, ob;
+                    bc.offsets(r, oa, ob);
+                    binary_grad_row(op, wrt_a, go + r * bc.len, a + oa, la, b + ob, lb, gx + (wrt_a ? oa : ob), step, bc.len);
                 }
-            }
+            };
+            // An input of the output's shape has a row of its own per output row: rows run in
+            // parallel. A broadcast input sums over rows: one thread, no write races.
+            if (wrt_a ? a_full : b_full)
+                parallel(g, bc.rows, bc.len, rows);
+            else
+                rows(0, bc.rows);
         }
     });
     const float *a = g.get(ia).data.data(), *b = g.get(ib).data.data();
@@ -141,11 +159,7 @@ Id binary(Graph &g, Binary op, Id ia, Id ib) {
         for (int64_t r = r0; r < r1; ++r) {
             int64_t oa, ob;
             bc.offsets(r, oa, ob);
-            float *orow = o + r * bc.len;
-            if (la == 1 && lb == 1)
-                for (int64_t j = 0; j < bc.len; ++j) orow[j] = apply(op, a[oa + j], b[ob + j]);
-            else
-                for (int64_t j = 0; j < bc.len; ++j) orow[j] = apply(op, a[oa + j * la], b[ob + j * lb]);
+            binary_row(op, a + oa, la, b + ob, lb, o + r * bc.len, bc.len);
         }
     });
     return io;
@@ -155,16 +169,11 @@ Id unary(Graph &g, Unary op, Id ix) {
     Id io = g.emit(g.get(ix).shape, {ix}, [ix, op](Graph &g, Id io) {
         const Tensor &x = g.get(ix), &y = g.get(io);
         float *gx = g.grad_of(ix);
-        const float *xd = x.data.data(), *yd = y.data.data(), *gy = y.grad.data();
-        parallel(g, x.n, 8, [&](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i) gx[i] += gy[i] * derivative(op, xd[i], yd[i]);
-        });
+        parallel(g, x.n, 8, [&](int64_t b, int64_t e) { unary_backward(op, x.data.data() + b, y.data.data() + b, y.grad.data() + b, gx + b, e - b); });
     });
     const float *x = g.get(ix).data.data();
     float *y = g.get(io).data.data();
-    parallel(g, g.get(ix).n, 8, [&](int64_t b, int64_t e) {
-        for (int64_t i = b; i < e; ++i) y[i] = forward(op, x[i]);
-    });
+    parallel(g, g.get(ix).n, 8, [&](int64_t b, int64_t e) { unary_forward(op, x + b, y + b, e - b); });
     return io;
 }
 

@@ -3,9 +3,24 @@
 #include <memory>
 
 #include "core/error.h"
+#include "kernels/clones.h"
+#include "kernels/fast_math.h"
 #include "train/ops.h"
 
 namespace tiller::train {
+
+namespace {
+// p[j] = exp(p[j] - mx) (all arguments <= 0), returning their sum in double.
+TILLER_CLONES
+double exp_shifted(float *p, int64_t n, float mx) {
+    double s = 0;
+    for (int64_t j = 0; j < n; ++j) {
+        p[j] = exp_neg(p[j] - mx);
+        s += p[j];
+    }
+    return s;
+}
+}  // namespace
 
 Id cross_entropy(Graph &g, Id il, const int32_t *labels, int64_t n, Id iw, Id ioff, Reduction r) {
     const Tensor &z = g.get(il);
@@ -42,12 +57,12 @@ Id cross_entropy(Graph &g, Id il, const int32_t *labels, int64_t n, Id iw, Id io
                 p[j] = zd[i * c + j] + (off ? off[i * c + j] : 0.0f);
                 mx = std::max(mx, p[j]);
             }
-            double s = 0;
-            for (int64_t j = 0; j < c; ++j) s += std::exp(static_cast<double>(p[j] - mx));
             const int32_t yi = (*y)[static_cast<size_t>(i)];
-            (*loss)[static_cast<size_t>(i)] = (w ? w[i] : 1.0f) * static_cast<float>(mx + std::log(s) - p[yi]);
+            const float zy = p[yi];
+            const double s = exp_shifted(p, c, mx);  // p becomes exp(z - max)
+            (*loss)[static_cast<size_t>(i)] = (w ? w[i] : 1.0f) * static_cast<float>(mx + std::log(s) - zy);
             const float inv = static_cast<float>(1.0 / s);
-            for (int64_t j = 0; j < c; ++j) p[j] = std::exp(p[j] - mx) * inv;
+            for (int64_t j = 0; j < c; ++j) p[j] *= inv;
         }
     });
     const std::vector<int64_t> shape = r == Reduction::None ? std::vector<int64_t>{rows} : std::vector<int64_t>{1};

@@ -4,10 +4,32 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "kernels/clones.h"
 
 namespace tiller::train {
 
 namespace {
+// Element ranges of one tensor across the pool (small tensors stay on the calling thread).
+template <typename Fn>
+void chunks(Graph &g, int64_t n, Fn &&fn) {
+    if (n < 65536 || g.pool().size() == 1) {
+        fn(int64_t(0), n);
+        return;
+    }
+    g.pool().parallel_for(n, [&](int64_t b, int64_t e, int) { fn(b, e); });
+}
+
+TILLER_CLONES
+void adam_range(float *w, const float *gr, float *m, float *v, int64_t n, const AdamConfig &c, float shrink, float l2, float step_size,
+                float sqrt_bc2) {
+    for (int64_t i = 0; i < n; ++i) {
+        const float d = gr[i] + l2 * w[i];
+        m[i] = c.beta1 * m[i] + (1.0f - c.beta1) * d;
+        v[i] = c.beta2 * v[i] + (1.0f - c.beta2) * d * d;
+        w[i] = w[i] * shrink - step_size * m[i] / (std::sqrt(v[i]) / sqrt_bc2 + c.eps);
+    }
+}
+
 Buffer &state(Tensor &p, int i) {
     if (p.state[i].empty()) p.state[i] = Buffer(p.n);
     return p.state[i];
@@ -43,12 +65,7 @@ void adam_step(Graph &g, const std::vector<Id> &params, const AdamConfig &c, int
         if (p.grad.empty()) continue;
         float *w = p.data.data(), *gr = p.grad.data(), *m = state(p, 0).data(), *v = state(p, 1).data();
         const float shrink = c.decoupled ? 1.0f - c.lr * c.weight_decay : 1.0f, l2 = c.decoupled ? 0.0f : c.weight_decay;
-        for (int64_t i = 0; i < p.n; ++i) {
-            const float d = gr[i] + l2 * w[i];
-            m[i] = c.beta1 * m[i] + (1.0f - c.beta1) * d;
-            v[i] = c.beta2 * v[i] + (1.0f - c.beta2) * d * d;
-            w[i] = w[i] * shrink - step_size * m[i] / (std::sqrt(v[i]) / sqrt_bc2 + c.eps);
-        }
+        chunks(g, p.n, [&](int64_t b, int64_t e) { adam_range(w + b, gr + b, m + b, v + b, e - b, c, shrink, l2, step_size, sqrt_bc2); });
     }
 }
 
