@@ -288,6 +288,9 @@ TILLER_API int32_t tiller_graph_create(int32_t n_threads, tiller_graph **out);
 TILLER_API int32_t tiller_graph_free(tiller_graph *graph);
 /* Frees every non-persistent tensor and the recorded ops. */
 TILLER_API int32_t tiller_graph_clear(tiller_graph *graph);
+/* Caps the bytes of tensor data and gradients the graph holds at once (0: no cap); an op that
+ * would pass it fails with TILLER_ERR_OUT_OF_MEMORY. */
+TILLER_API int32_t tiller_graph_set_memory_limit(tiller_graph *graph, int64_t bytes);
 /* With grad recording off, ops record nothing (evaluation). */
 TILLER_API int32_t tiller_graph_set_grad_enabled(tiller_graph *graph, int32_t on);
 TILLER_API int32_t tiller_graph_live_tensors(tiller_graph *graph, int64_t *count);

@@ -164,6 +164,13 @@ int32_t tiller_graph_clear(tiller_graph *graph) {
     return guarded([&] { (*Use(graph)).clear(); });
 }
 
+int32_t tiller_graph_set_memory_limit(tiller_graph *graph, int64_t bytes) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(bytes >= 0, "memory limit must be >= 0");
+        (*Use(graph)).set_memory_limit(bytes);
+    });
+}
+
 int32_t tiller_graph_set_grad_enabled(tiller_graph *graph, int32_t on) {
     return guarded([&] { (*Use(graph)).set_grad_enabled(on != 0); });
 }

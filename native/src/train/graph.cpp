@@ -103,17 +103,29 @@ Tensor &Graph::get(Id id) {
 }
 
 Buffer Graph::take(int64_t n) {
+    const int64_t bytes = n * static_cast<int64_t>(sizeof(float));
+    if (limit_ > 0 && held_ + bytes > limit_)
+        fail(TILLER_ERR_OUT_OF_MEMORY, "a tensor of %lld values would pass the graph's memory limit of %lld bytes (%lld held)", static_cast<long long>(n),
+             static_cast<long long>(limit_), static_cast<long long>(held_));
+    Buffer b;
     auto it = spare_.find(n);
-    if (it == spare_.end() || it->second.empty()) return Buffer(n);
-    Buffer b = std::move(it->second.back());
-    it->second.pop_back();
-    std::memset(b.data(), 0, static_cast<size_t>(n) * sizeof(float));
+    if (it != spare_.end() && !it->second.empty()) {
+        b = std::move(it->second.back());
+        it->second.pop_back();
+        std::memset(b.data(), 0, static_cast<size_t>(n) * sizeof(float));
+    } else {
+        b = Buffer(n);
+    }
+    held_ += bytes;
     return b;
 }
 
 void Graph::release(Tensor &t) {
-    for (Buffer *b : {&t.data, &t.grad, &t.state[0], &t.state[1]})
+    for (Buffer *b : {&t.data, &t.grad}) {
+        held_ -= b->size() * static_cast<int64_t>(sizeof(float));
         if (!b->empty()) spare_[b->size()].push_back(std::move(*b));
+    }
+    if (limit_ > 0) spare_.clear();  // under a limit, give memory back rather than keep it
 }
 
 void Graph::free(Id id) {

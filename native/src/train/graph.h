@@ -79,6 +79,10 @@ public:
     float *grad_of(Id id);
     void backward(Id loss);  // loss must hold one value
 
+    // Bytes of tensor data and gradients the graph may hold at once (0: no limit); beyond it an
+    // op fails with TILLER_ERR_OUT_OF_MEMORY instead of asking the system for the memory.
+    void set_memory_limit(int64_t bytes) { limit_ = bytes; }
+
     void set_grad_enabled(bool on) { grad_enabled_ = on; }
     bool grad_enabled() const { return grad_enabled_; }
     ThreadPool &pool() { return pool_; }
@@ -96,6 +100,7 @@ private:
     Buffer take(int64_t n);
     void release(Tensor &t);
     std::unordered_map<int64_t, std::vector<Buffer>> spare_;
+    int64_t held_ = 0, limit_ = 0;  // bytes in live tensors' data and gradients
 
     struct Slot {
         uint32_t generation = 1;

@@ -1599,6 +1599,28 @@ public final class tiller_h {
         }
     }
 
+    private static class tiller_graph_set_memory_limit {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_LONG_LONG);
+        public static final MemorySegment ADDR = findOrThrow("tiller_graph_set_memory_limit");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_graph_set_memory_limit$descriptor() { return tiller_graph_set_memory_limit.DESC; }
+    public static MethodHandle tiller_graph_set_memory_limit$handle() { return tiller_graph_set_memory_limit.HANDLE; }
+    public static MemorySegment tiller_graph_set_memory_limit$address() { return tiller_graph_set_memory_limit.ADDR; }
+
+    /** {@code int32_t tiller_graph_set_memory_limit(tiller_graph &#42; graph, int64_t bytes)} */
+    public static int tiller_graph_set_memory_limit(MemorySegment graph, long bytes) {
+        var mh$ = tiller_graph_set_memory_limit.HANDLE;
+        try {
+            return (int) mh$.invokeExact(graph, bytes);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class tiller_graph_set_grad_enabled {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
         public static final MemorySegment ADDR = findOrThrow("tiller_graph_set_grad_enabled");

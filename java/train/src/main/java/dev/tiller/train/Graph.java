@@ -139,6 +139,14 @@ public final class Graph implements AutoCloseable {
         stepArena = Arena.ofShared();
     }
 
+    /**
+     * Caps the bytes of tensor data and gradients held at once (0: no cap); an op that would pass
+     * it throws {@link dev.tiller.NativeMemoryException} instead of exhausting the machine.
+     */
+    public void setMemoryLimit(long bytes) {
+        Native.check(tiller_graph_set_memory_limit(handle(), bytes));
+    }
+
     public void setGradEnabled(boolean on) {
         Native.check(tiller_graph_set_grad_enabled(handle(), on ? 1 : 0));
     }

@@ -79,6 +79,17 @@ class TensorOpsTest {
     }
 
     @Test
+    void aMemoryLimitTurnsAHugeOpIntoATypedError() {
+        try (Graph g = new Graph(1)) {
+            g.setMemoryLimit(1 << 20);
+            Tensor col = g.constant(new float[1000], 1000, 1);
+            var e = assertThrows(dev.tiller.NativeMemoryException.class, () -> col.matmul(col, false, true));  // 1000 x 1000 floats
+            assertTrue(e.getMessage().contains("memory limit"), e.getMessage());
+            assertEquals(1000f * 1000f, g.constant(new float[] {1000}, 1, 1).matmul(g.constant(new float[] {1000}, 1, 1)).item());
+        }
+    }
+
+    @Test
     void concurrentUseOfOneGraphIsEitherServedOrRefusedWithATypedError() throws Exception {
         try (Graph g = new Graph(1)) {
             Tensor big = g.parameter(new float[256 * 256], 256, 256);
