@@ -46,6 +46,27 @@ class DataTest {
     }
 
     @Test
+    void csvHandlesQuotesAndUciComments(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("t.csv");
+        java.nio.file.Files.writeString(f, "|1x3 Cross validator\n39, State-gov, \"a, b\", <=50K\n\n50, Self-emp, \"say \"\"hi\"\"\", >50K.\n");
+        List<String[]> rows = dev.tiller.train.data.Csv.read(f, ',');
+        assertEquals(2, rows.size());
+        assertArrayEquals(new String[] {"39", "State-gov", "a, b", "<=50K"}, rows.get(0));
+        assertEquals("say \"hi\"", rows.get(1)[2]);
+    }
+
+    @Test
+    void adultFromSharedDataHasItsRowCounts() {
+        String dir = System.getProperty("tiller.data.dir", "");
+        org.junit.jupiter.api.Assumptions.assumeFalse(dir.isBlank(), "runs with -Dtiller.data.dir (../shared/data)");
+        java.nio.file.Path adult = java.nio.file.Path.of(dir, "adult");
+        java.nio.file.Path train = java.nio.file.Files.exists(adult.resolve("adult.data.gz")) ? adult.resolve("adult.data.gz") : adult.resolve("adult.data");
+        List<String[]> rows = dev.tiller.train.data.Csv.read(train, ',');
+        assertEquals(32561, rows.size());
+        assertEquals(15, rows.get(0).length);
+    }
+
+    @Test
     void brownTagsAreStripped() {
         assertEquals("The Fulton County Grand Jury said\n", TextCorpus.brownUntagged("\tThe/at Fulton/np-tl County/nn-tl Grand/jj-tl Jury/nn-tl said/vbd\n"));
     }
