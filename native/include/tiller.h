@@ -97,6 +97,7 @@ typedef struct tiller_cvec tiller_cvec;
 typedef struct tiller_tokenizer tiller_tokenizer;
 typedef struct tiller_sae tiller_sae;
 typedef struct tiller_graph tiller_graph;
+typedef struct tiller_gguf_writer tiller_gguf_writer;
 
 /* A residual-stream observer/editor called after each block (resid_post(layer), after steering)
  * with the batch's rows x [n_tokens x n_embd] (writable) on the thread that called evaluate. */
@@ -322,6 +323,26 @@ TILLER_API int32_t tiller_grad_zero(tiller_graph *graph, const int64_t *params, 
 /* dst[i] = decay * dst[i] + (1 - decay) * src[i]. */
 TILLER_API int32_t tiller_ema_update(tiller_graph *graph, const int64_t *dst, const int64_t *src, int32_t n,
                                      float decay);
+
+/* Writing GGUF files (models trained with the runtime, exported with standard keys and tensor
+ * names). Keys keep the order they were first set in; setting a key again replaces its value.
+ * Tensors are given as float32 with ggml dims (ne[0] = row length) and stored as type (F32, F16,
+ * BF16 or a block type whose block size divides ne[0]). The file is written to a temporary name
+ * and renamed into place. */
+TILLER_API int32_t tiller_gguf_writer_new(tiller_gguf_writer **out);
+TILLER_API int32_t tiller_gguf_writer_free(tiller_gguf_writer *writer);
+TILLER_API int32_t tiller_gguf_set_u32(tiller_gguf_writer *writer, const char *key, int64_t value);
+TILLER_API int32_t tiller_gguf_set_f32(tiller_gguf_writer *writer, const char *key, float value);
+TILLER_API int32_t tiller_gguf_set_bool(tiller_gguf_writer *writer, const char *key, int32_t value);
+TILLER_API int32_t tiller_gguf_set_string(tiller_gguf_writer *writer, const char *key, const char *value, int64_t len);
+/* n strings given as one buffer of concatenated bytes and their lengths. */
+TILLER_API int32_t tiller_gguf_set_strings(tiller_gguf_writer *writer, const char *key, const char *bytes, const int64_t *lengths,
+                                           int64_t n);
+TILLER_API int32_t tiller_gguf_set_f32s(tiller_gguf_writer *writer, const char *key, const float *values, int64_t n);
+TILLER_API int32_t tiller_gguf_set_i32s(tiller_gguf_writer *writer, const char *key, const int32_t *values, int64_t n);
+TILLER_API int32_t tiller_gguf_add_tensor(tiller_gguf_writer *writer, const char *name, const float *data, const int64_t *ne,
+                                          int32_t n_dims, int32_t ggml_type);
+TILLER_API int32_t tiller_gguf_write(tiller_gguf_writer *writer, const char *path);
 
 #ifdef __cplusplus
 }

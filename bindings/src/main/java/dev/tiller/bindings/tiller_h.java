@@ -1929,4 +1929,246 @@ public final class tiller_h {
         }
     }
 
+    private static class tiller_gguf_writer_new {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_gguf_writer_new");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_gguf_writer_new$descriptor() { return tiller_gguf_writer_new.DESC; }
+    public static MethodHandle tiller_gguf_writer_new$handle() { return tiller_gguf_writer_new.HANDLE; }
+    public static MemorySegment tiller_gguf_writer_new$address() { return tiller_gguf_writer_new.ADDR; }
+
+    /** {@code int32_t tiller_gguf_writer_new(tiller_gguf_writer &#42;&#42; out)} */
+    public static int tiller_gguf_writer_new(MemorySegment out) {
+        var mh$ = tiller_gguf_writer_new.HANDLE;
+        try {
+            return (int) mh$.invokeExact(out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_gguf_writer_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_gguf_writer_free");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_gguf_writer_free$descriptor() { return tiller_gguf_writer_free.DESC; }
+    public static MethodHandle tiller_gguf_writer_free$handle() { return tiller_gguf_writer_free.HANDLE; }
+    public static MemorySegment tiller_gguf_writer_free$address() { return tiller_gguf_writer_free.ADDR; }
+
+    /** {@code int32_t tiller_gguf_writer_free(tiller_gguf_writer &#42; writer)} */
+    public static int tiller_gguf_writer_free(MemorySegment writer) {
+        var mh$ = tiller_gguf_writer_free.HANDLE;
+        try {
+            return (int) mh$.invokeExact(writer);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_gguf_set_u32 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_LONG_LONG);
+        public static final MemorySegment ADDR = findOrThrow("tiller_gguf_set_u32");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_gguf_set_u32$descriptor() { return tiller_gguf_set_u32.DESC; }
+    public static MethodHandle tiller_gguf_set_u32$handle() { return tiller_gguf_set_u32.HANDLE; }
+    public static MemorySegment tiller_gguf_set_u32$address() { return tiller_gguf_set_u32.ADDR; }
+
+    /** {@code int32_t tiller_gguf_set_u32(tiller_gguf_writer &#42; writer, const char &#42; key, int64_t value)} */
+    public static int tiller_gguf_set_u32(MemorySegment writer, MemorySegment key, long value) {
+        var mh$ = tiller_gguf_set_u32.HANDLE;
+        try {
+            return (int) mh$.invokeExact(writer, key, value);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_gguf_set_f32 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_FLOAT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_gguf_set_f32");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_gguf_set_f32$descriptor() { return tiller_gguf_set_f32.DESC; }
+    public static MethodHandle tiller_gguf_set_f32$handle() { return tiller_gguf_set_f32.HANDLE; }
+    public static MemorySegment tiller_gguf_set_f32$address() { return tiller_gguf_set_f32.ADDR; }
+
+    /** {@code int32_t tiller_gguf_set_f32(tiller_gguf_writer &#42; writer, const char &#42; key, float value)} */
+    public static int tiller_gguf_set_f32(MemorySegment writer, MemorySegment key, float value) {
+        var mh$ = tiller_gguf_set_f32.HANDLE;
+        try {
+            return (int) mh$.invokeExact(writer, key, value);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_gguf_set_bool {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_gguf_set_bool");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_gguf_set_bool$descriptor() { return tiller_gguf_set_bool.DESC; }
+    public static MethodHandle tiller_gguf_set_bool$handle() { return tiller_gguf_set_bool.HANDLE; }
+    public static MemorySegment tiller_gguf_set_bool$address() { return tiller_gguf_set_bool.ADDR; }
+
+    /** {@code int32_t tiller_gguf_set_bool(tiller_gguf_writer &#42; writer, const char &#42; key, int32_t value)} */
+    public static int tiller_gguf_set_bool(MemorySegment writer, MemorySegment key, int value) {
+        var mh$ = tiller_gguf_set_bool.HANDLE;
+        try {
+            return (int) mh$.invokeExact(writer, key, value);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_gguf_set_string {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_LONG_LONG);
+        public static final MemorySegment ADDR = findOrThrow("tiller_gguf_set_string");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_gguf_set_string$descriptor() { return tiller_gguf_set_string.DESC; }
+    public static MethodHandle tiller_gguf_set_string$handle() { return tiller_gguf_set_string.HANDLE; }
+    public static MemorySegment tiller_gguf_set_string$address() { return tiller_gguf_set_string.ADDR; }
+
+    /** {@code int32_t tiller_gguf_set_string(tiller_gguf_writer &#42; writer, const char &#42; key, const char &#42; value, int64_t len)} */
+    public static int tiller_gguf_set_string(MemorySegment writer, MemorySegment key, MemorySegment value, long len) {
+        var mh$ = tiller_gguf_set_string.HANDLE;
+        try {
+            return (int) mh$.invokeExact(writer, key, value, len);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_gguf_set_strings {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_LONG_LONG);
+        public static final MemorySegment ADDR = findOrThrow("tiller_gguf_set_strings");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_gguf_set_strings$descriptor() { return tiller_gguf_set_strings.DESC; }
+    public static MethodHandle tiller_gguf_set_strings$handle() { return tiller_gguf_set_strings.HANDLE; }
+    public static MemorySegment tiller_gguf_set_strings$address() { return tiller_gguf_set_strings.ADDR; }
+
+    /** {@code int32_t tiller_gguf_set_strings(tiller_gguf_writer &#42; writer, const char &#42; key, const char &#42; bytes, const int64_t &#42; lengths, int64_t n)} */
+    public static int tiller_gguf_set_strings(MemorySegment writer, MemorySegment key, MemorySegment bytes, MemorySegment lengths, long n) {
+        var mh$ = tiller_gguf_set_strings.HANDLE;
+        try {
+            return (int) mh$.invokeExact(writer, key, bytes, lengths, n);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_gguf_set_f32s {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_LONG_LONG);
+        public static final MemorySegment ADDR = findOrThrow("tiller_gguf_set_f32s");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_gguf_set_f32s$descriptor() { return tiller_gguf_set_f32s.DESC; }
+    public static MethodHandle tiller_gguf_set_f32s$handle() { return tiller_gguf_set_f32s.HANDLE; }
+    public static MemorySegment tiller_gguf_set_f32s$address() { return tiller_gguf_set_f32s.ADDR; }
+
+    /** {@code int32_t tiller_gguf_set_f32s(tiller_gguf_writer &#42; writer, const char &#42; key, const float &#42; values, int64_t n)} */
+    public static int tiller_gguf_set_f32s(MemorySegment writer, MemorySegment key, MemorySegment values, long n) {
+        var mh$ = tiller_gguf_set_f32s.HANDLE;
+        try {
+            return (int) mh$.invokeExact(writer, key, values, n);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_gguf_set_i32s {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_LONG_LONG);
+        public static final MemorySegment ADDR = findOrThrow("tiller_gguf_set_i32s");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_gguf_set_i32s$descriptor() { return tiller_gguf_set_i32s.DESC; }
+    public static MethodHandle tiller_gguf_set_i32s$handle() { return tiller_gguf_set_i32s.HANDLE; }
+    public static MemorySegment tiller_gguf_set_i32s$address() { return tiller_gguf_set_i32s.ADDR; }
+
+    /** {@code int32_t tiller_gguf_set_i32s(tiller_gguf_writer &#42; writer, const char &#42; key, const int32_t &#42; values, int64_t n)} */
+    public static int tiller_gguf_set_i32s(MemorySegment writer, MemorySegment key, MemorySegment values, long n) {
+        var mh$ = tiller_gguf_set_i32s.HANDLE;
+        try {
+            return (int) mh$.invokeExact(writer, key, values, n);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_gguf_add_tensor {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER, C_INT, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_gguf_add_tensor");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_gguf_add_tensor$descriptor() { return tiller_gguf_add_tensor.DESC; }
+    public static MethodHandle tiller_gguf_add_tensor$handle() { return tiller_gguf_add_tensor.HANDLE; }
+    public static MemorySegment tiller_gguf_add_tensor$address() { return tiller_gguf_add_tensor.ADDR; }
+
+    /** {@code int32_t tiller_gguf_add_tensor(tiller_gguf_writer &#42; writer, const char &#42; name, const float &#42; data, const int64_t &#42; ne, int32_t n_dims, int32_t ggml_type)} */
+    public static int tiller_gguf_add_tensor(MemorySegment writer, MemorySegment name, MemorySegment data, MemorySegment ne, int n_dims, int ggml_type) {
+        var mh$ = tiller_gguf_add_tensor.HANDLE;
+        try {
+            return (int) mh$.invokeExact(writer, name, data, ne, n_dims, ggml_type);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_gguf_write {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_gguf_write");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_gguf_write$descriptor() { return tiller_gguf_write.DESC; }
+    public static MethodHandle tiller_gguf_write$handle() { return tiller_gguf_write.HANDLE; }
+    public static MemorySegment tiller_gguf_write$address() { return tiller_gguf_write.ADDR; }
+
+    /** {@code int32_t tiller_gguf_write(tiller_gguf_writer &#42; writer, const char &#42; path)} */
+    public static int tiller_gguf_write(MemorySegment writer, MemorySegment path) {
+        var mh$ = tiller_gguf_write.HANDLE;
+        try {
+            return (int) mh$.invokeExact(writer, path);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Gemma-family models from Java at native speed, steerable.",
         subcommands = {InfoCommand.class, TokenizeCommand.class, GenerateCommand.class, ChatCommand.class, LogitsCommand.class,
             ResidualsCommand.class, CompareCommand.class, QuantizeCommand.class, BenchCommand.class,
-            RandomModelCommand.class, SteerCommand.class, TrainCommand.class})
+            RandomModelCommand.class, SteerCommand.class, TrainCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -12,7 +12,8 @@ public final class Progress {
     private final PrintStream out;
     private final long intervalNanos;
     private final long start = System.nanoTime();
-    private long last = Long.MIN_VALUE;
+    private long last;
+    private boolean printed;
 
     public Progress(String what, long total, PrintStream out, double intervalSeconds) {
         this.what = what;
@@ -23,8 +24,9 @@ public final class Progress {
 
     public void update(long done, String detail) {
         long now = System.nanoTime();
-        if (out == null || (now - last < intervalNanos && done < total)) return;
+        if (out == null || (printed && now - last < intervalNanos && done < total)) return;
         last = now;
+        printed = true;
         double secs = (now - start) / 1e9, rate = done / Math.max(secs, 1e-9);
         String eta = done > 0 && done < total ? String.format(", %.0f s left", (total - done) / rate) : "";
         out.printf("%s %d/%d (%.1f%%, %.1f s%s) %s%n", what, done, total, 100.0 * done / total, secs, eta, detail);
