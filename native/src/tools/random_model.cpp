@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/splitmix.h"
 #include "core/thread_pool.h"
 #include "gguf/ggml_type.h"
 #include "gguf/gguf_writer.h"
@@ -13,14 +14,6 @@
 namespace tiller {
 
 namespace {
-// splitmix64: a fast, seedable generator; one stream per row so threads agree on the values.
-uint64_t mix(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 struct Spec {
     std::string name;
     std::vector<int64_t> ne;
@@ -122,13 +115,13 @@ void write_random_model(const std::string &out, const ModelShape &s, const std::
         pool.parallel_for(rows, [&](int64_t r0, int64_t r1, int) {
             std::vector<float> row(static_cast<size_t>(cols));
             for (int64_t r = r0; r < r1; ++r) {
-                uint64_t state = mix(seed ^ mix(i * 0x100000001b3ull + static_cast<uint64_t>(r)));
+                uint64_t state = splitmix64(seed ^ splitmix64(i * 0x100000001b3ull + static_cast<uint64_t>(r)));
                 for (int64_t c = 0; c < cols; ++c) {
                     if (sp.scale == 0) {
                         row[c] = 1.0f;
                         continue;
                     }
-                    state = mix(state);
+                    state = splitmix64(state);
                     row[c] = sp.scale * (static_cast<float>(state >> 40) / static_cast<float>(1 << 24) * 2.0f - 1.0f);
                 }
                 quantize_row(tensor_types[i], row.data(), dst + r * row_bytes, cols);

@@ -3,19 +3,11 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/splitmix.h"
 #include "train/ops.h"
 #include "train/sgemm.h"
 
 namespace tiller::train {
-
-namespace {
-uint64_t splitmix64(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-}  // namespace
 
 // Inverted dropout: kept elements are scaled by 1 / (1 - p); the mask is a function of (seed, index).
 Id dropout(Graph &g, Id ix, float p, uint64_t seed) {

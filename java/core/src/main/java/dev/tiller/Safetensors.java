@@ -1,13 +1,11 @@
 package dev.tiller;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,21 +70,13 @@ public final class Safetensors {
         h.append('}');
         byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
         int pad = (8 - header.length % 8) % 8;  // data 8-byte aligned, header padded with spaces
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
+        AtomicFiles.write(path, out -> {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length + pad);
             out.write(len.array());
             out.write(header);
             for (int i = 0; i < pad; i++) out.write(' ');
             for (Entry e : tensors.values()) out.write(e.data());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + path, e);
-        }
-        try {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot move " + tmp + " to " + path, e);
-        }
+        });
     }
 
     /** Reads every tensor; a malformed file is a {@link ModelFormatException} naming it. */

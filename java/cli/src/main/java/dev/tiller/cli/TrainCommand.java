@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tiller train ...}: the training recipes. */
@@ -41,11 +42,8 @@ final class TrainCommand implements Runnable {
         @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate, default: ${DEFAULT-VALUE}")
         double lr = 1e-3;
 
-        @Option(names = "--threads", paramLabel = "N", description = "default: one per core")
-        int threads = 0;
-
-        @Option(names = "--data", paramLabel = "DIR", description = "folder with the MNIST IDX files (default: ../shared/data/mnist)")
-        Path data;
+        @Mixin
+        DataOptions env;
 
         @Option(names = "--json", description = "print one JSON object (keys test_accuracy, samples_per_s, ...)")
         boolean json;
@@ -53,7 +51,7 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() {
             if (epochs < 1 || batch < 1) throw new IllegalArgumentException("--epochs and --batch must be >= 1");
-            MnistMlp.Result r = MnistMlp.run(MnistMlp.Options.standard(DataDirs.resolve(data, "mnist"), epochs, batch, seed, lr, threads),
+            MnistMlp.Result r = MnistMlp.run(MnistMlp.Options.standard(env.dir("mnist"), epochs, batch, seed, lr, env.threads),
                     json ? null : System.err);
             if (json) {
                 StringBuilder losses = new StringBuilder();
@@ -87,15 +85,12 @@ final class TrainCommand implements Runnable {
         @Option(names = "--seed", paramLabel = "S", description = "default: ${DEFAULT-VALUE}")
         long seed = 1;
 
-        @Option(names = "--threads", paramLabel = "N", description = "default: one per core")
-        int threads = 0;
-
-        @Option(names = "--data", paramLabel = "DIR", description = "the text folder (default: ../shared/data/text)")
-        Path data;
+        @Mixin
+        DataOptions env;
 
         @Override
         public Integer call() {
-            DefaultModel.Result r = DefaultModel.run(new DefaultModel.Options(DataDirs.resolve(data, "text"), out, seed, steps, batch, lr, threads), System.err);
+            DefaultModel.Result r = DefaultModel.run(new DefaultModel.Options(env.dir("text"), out, seed, steps, batch, lr, env.threads), System.err);
             StringBuilder curve = new StringBuilder();
             for (float[] p : r.curve()) curve.append(curve.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "[%d,%.6f]", (int) p[0], p[1]));
             System.out.printf(Locale.ROOT, "{\"steps\":%d,\"batch\":%d,\"seed\":%d,\"lr\":%s,\"train_tokens\":%d,\"train_loss\":%.4f,\"heldout_loss\":%.4f,"
@@ -111,15 +106,12 @@ final class TrainCommand implements Runnable {
         @Option(names = "--model", paramLabel = "M.gguf", description = "default: ${DEFAULT-VALUE}")
         Path model = Path.of("models/tiller-gemma2-tiny.gguf");
 
-        @Option(names = "--threads", paramLabel = "N", description = "default: one per core")
-        int threads = 0;
-
-        @Option(names = "--data", paramLabel = "DIR", description = "the text folder (default: ../shared/data/text)")
-        Path data;
+        @Mixin
+        DataOptions env;
 
         @Override
         public Integer call() {
-            DefaultModelEval.Report r = DefaultModelEval.run(DataDirs.resolve(data, "text"), model, threads);
+            DefaultModelEval.Report r = DefaultModelEval.run(env.dir("text"), model, env.threads);
             System.out.printf(Locale.ROOT, "{\"heldout_tokens\":%d,\"model_loss\":%.4f,\"model_perplexity\":%.2f,\"kn_trigram_loss\":%.4f,\"kn_trigram_perplexity\":%.2f}%n",
                     r.tokens(), r.modelLoss(), r.modelPerplexity(), r.trigramLoss(), r.trigramPerplexity());
             return 0;
@@ -157,16 +149,13 @@ final class TrainCommand implements Runnable {
         @Option(names = "--seed", description = "default: ${DEFAULT-VALUE}")
         long seed = 1;
 
-        @Option(names = "--threads", paramLabel = "N", description = "default: one per core")
-        int threads = 0;
-
-        @Option(names = "--data", paramLabel = "DIR", description = "the text folder (default: ../shared/data/text)")
-        Path data;
+        @Mixin
+        DataOptions env;
 
         @Override
         public Integer call() {
-            DefaultSae.Report r = DefaultSae.run(new DefaultSae.Options(DataDirs.resolve(data, "text"), model, out, harvest,
-                    new SaeTrainer.Options(features, l1, steps, batch, lr, 250, seed, threads)), System.err);
+            DefaultSae.Report r = DefaultSae.run(new DefaultSae.Options(env.dir("text"), model, out, harvest,
+                    new SaeTrainer.Options(features, l1, steps, batch, lr, 250, seed, env.threads)), System.err);
             System.out.printf(Locale.ROOT, "{\"layer\":%d,\"features\":%d,\"harvested_rows\":%d,\"fvu\":%.4f,\"l0\":%.2f,\"dead\":%d,"
                     + "\"heldout_loss\":%.4f,\"spliced_loss\":%.4f,\"splice_cost_nats\":%.4f}%n", DefaultSae.LAYER, r.features(), r.harvestedRows(), r.fvu(),
                     r.l0(), r.dead(), r.cleanLoss(), r.splicedLoss(), r.splicedLoss() - r.cleanLoss());
@@ -193,15 +182,12 @@ final class TrainCommand implements Runnable {
         @Option(names = "--tau", description = "SAS firing-fraction threshold, default: ${DEFAULT-VALUE}")
         double tau = 0.1;
 
-        @Option(names = "--threads", paramLabel = "N", description = "default: one per core")
-        int threads = 0;
-
-        @Option(names = "--data", paramLabel = "DIR", description = "the text folder (default: ../shared/data/text)")
-        Path data;
+        @Mixin
+        DataOptions env;
 
         @Override
         public Integer call() {
-            GenreSteering.run(new GenreSteering.Options(DataDirs.resolve(data, "text"), model, sae, out, paragraphs, tau, threads), System.err);
+            GenreSteering.run(new GenreSteering.Options(env.dir("text"), model, sae, out, paragraphs, tau, env.threads), System.err);
             return 0;
         }
     }

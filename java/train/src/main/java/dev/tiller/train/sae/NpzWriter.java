@@ -1,14 +1,10 @@
 package dev.tiller.train.sae;
 
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.tiller.AtomicFiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -21,12 +17,12 @@ public final class NpzWriter {
     public record Array(float[] data, long... shape) {}
 
     public static void write(Path path, Map<String, Array> arrays) {
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+        AtomicFiles.write(path, raw -> {
+            ZipOutputStream zip = new ZipOutputStream(raw);
             for (Map.Entry<String, Array> e : arrays.entrySet()) {
                 byte[] npy = npy(e.getValue());
                 ZipEntry z = new ZipEntry(e.getKey() + ".npy");
-                z.setMethod(ZipEntry.STORED);
+                z.setMethod(ZipEntry.STORED);  // np.savez stores; Tiller's reader refuses compressed members
                 z.setSize(npy.length);
                 z.setCompressedSize(npy.length);
                 CRC32 crc = new CRC32();
@@ -37,14 +33,8 @@ public final class NpzWriter {
                 zip.write(npy);
                 zip.closeEntry();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + path, e);
-        }
-        try {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot move " + tmp + " to " + path, e);
-        }
+            zip.finish();
+        });
     }
 
     // NPY 1.0: magic, version, header length, a Python dict literal padded to 64 bytes, data.
