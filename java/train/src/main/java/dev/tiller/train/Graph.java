@@ -9,6 +9,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.ToIntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +24,7 @@ import java.util.function.Supplier;
  * {@link Tensor#free()} or {@link #close()}.
  */
 public final class Graph implements AutoCloseable {
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private MemorySegment handle;
     private Arena stepArena = Arena.ofShared();
     private final List<Tensor> persistent = new ArrayList<>();
@@ -35,9 +38,18 @@ public final class Graph implements AutoCloseable {
         }
     }
 
-    MemorySegment handle() {
-        if (handle == null) throw new SessionStateException(0, "graph is closed");
-        return handle;
+    /**
+     * Runs a native call on the handle under the read lock (close takes the write lock, so the
+     * graph is never freed under a running call) and turns its status into an exception.
+     */
+    void call(ToIntFunction<MemorySegment> fn) {
+        lock.readLock().lock();
+        try {
+            if (handle == null) throw new SessionStateException(0, "graph is closed");
+            Native.check(fn.applyAsInt(handle));
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** A constant (no gradient) freed by the next clear(). */
@@ -81,9 +93,9 @@ public final class Graph implements AutoCloseable {
                 if (m.byteSize() < n * 4) throw new IllegalArgumentException("segment of " + m.byteSize() + " bytes for shape " + Shapes.str(shape));
                 src = m;
             }
-            MemorySegment out = a.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment out = a.allocate(ValueLayout.JAVA_LONG), values = src;
             int flags = (grad ? TILLER_TENSOR_REQUIRES_GRAD() : 0) | (keep ? TILLER_TENSOR_PERSISTENT() : 0);
-            Native.check(tiller_tensor_create(handle(), a.allocateFrom(ValueLayout.JAVA_LONG, shape), shape.length, src, flags, out));
+            call(h -> tiller_tensor_create(h, a.allocateFrom(ValueLayout.JAVA_LONG, shape), shape.length, values, flags, out));
             Tensor t = new Tensor(this, out.get(ValueLayout.JAVA_LONG, 0), shape.clone(), keep);
             if (keep) persistent.add(t);
             return t;
@@ -93,10 +105,10 @@ public final class Graph implements AutoCloseable {
     /** Runs one op of tiller.h (TILLER_OP_*); the typed methods of {@link Tensor} call this. */
     Tensor op(int code, Tensor[] in, long[] iargs, float[] fargs, int[] ids) {
         try (Arena a = Arena.ofConfined()) {
-            long[] h = new long[in.length];
-            for (int i = 0; i < in.length; i++) h[i] = in[i] == null ? 0 : in[i].handle(this);
+            long[] inputs = new long[in.length];
+            for (int i = 0; i < in.length; i++) inputs[i] = in[i] == null ? 0 : in[i].handle(this);
             MemorySegment out = a.allocate(ValueLayout.JAVA_LONG);
-            Native.check(tiller_graph_op(handle(), code, seg(a, h), h.length, seg(a, iargs), iargs.length,
+            call(h -> tiller_graph_op(h, code, seg(a, inputs), inputs.length, seg(a, iargs), iargs.length,
                     fargs.length == 0 ? MemorySegment.NULL : a.allocateFrom(ValueLayout.JAVA_FLOAT, fargs), fargs.length,
                     ids == null ? MemorySegment.NULL : a.allocateFrom(ValueLayout.JAVA_INT, ids), ids == null ? 0 : ids.length, out));
             long id = out.get(ValueLayout.JAVA_LONG, 0);
@@ -111,7 +123,7 @@ public final class Graph implements AutoCloseable {
     long[] shapeOf(long id) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment shape = a.allocate(ValueLayout.JAVA_LONG, 8), rank = a.allocate(ValueLayout.JAVA_INT);
-            Native.check(tiller_tensor_shape(handle(), id, shape, 8, rank));
+            call(h -> tiller_tensor_shape(h, id, shape, 8, rank));
             return shape.asSlice(0, 8L * rank.get(ValueLayout.JAVA_INT, 0)).toArray(ValueLayout.JAVA_LONG);
         }
     }
@@ -120,7 +132,7 @@ public final class Graph implements AutoCloseable {
     MemorySegment view(Tensor t, int buffer) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment data = a.allocate(ValueLayout.ADDRESS), n = a.allocate(ValueLayout.JAVA_LONG);
-            Native.check(tiller_tensor_data(handle(), t.handle(this), buffer, data, n));
+            call(h -> tiller_tensor_data(h, t.handle(this), buffer, data, n));
             MemorySegment p = data.get(ValueLayout.ADDRESS, 0);
             if (p.equals(MemorySegment.NULL)) return null;
             return p.reinterpret(n.get(ValueLayout.JAVA_LONG, 0) * 4, t.persistent() ? t.arena() : stepArena, null);
@@ -129,12 +141,12 @@ public final class Graph implements AutoCloseable {
 
     /** Accumulates d loss / d t into the gradient of every tensor that requires grad. */
     public void backward(Tensor loss) {
-        Native.check(tiller_graph_backward(handle(), loss.handle(this)));
+        call(h -> tiller_graph_backward(h, loss.handle(this)));
     }
 
     /** Frees every intermediate tensor and the recorded ops; parameters stay. */
     public void clear() {
-        Native.check(tiller_graph_clear(handle()));
+        call(h -> tiller_graph_clear(h));
         stepArena.close();
         stepArena = Arena.ofShared();
     }
@@ -144,11 +156,11 @@ public final class Graph implements AutoCloseable {
      * it throws {@link dev.tiller.NativeMemoryException} instead of exhausting the machine.
      */
     public void setMemoryLimit(long bytes) {
-        Native.check(tiller_graph_set_memory_limit(handle(), bytes));
+        call(h -> tiller_graph_set_memory_limit(h, bytes));
     }
 
     public void setGradEnabled(boolean on) {
-        Native.check(tiller_graph_set_grad_enabled(handle(), on ? 1 : 0));
+        call(h -> tiller_graph_set_grad_enabled(h, on ? 1 : 0));
     }
 
     /** Runs fn with gradient recording off (evaluation), restoring it afterwards. */
@@ -164,7 +176,7 @@ public final class Graph implements AutoCloseable {
     public long liveTensors() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment n = a.allocate(ValueLayout.JAVA_LONG);
-            Native.check(tiller_graph_live_tensors(handle(), n));
+            call(h -> tiller_graph_live_tensors(h, n));
             return n.get(ValueLayout.JAVA_LONG, 0);
         }
     }
@@ -174,14 +186,14 @@ public final class Graph implements AutoCloseable {
     /** torch.optim.SGD's update (dampening 0) of every tensor that has a gradient. */
     public void sgdStep(List<Tensor> params, double lr, double momentum, double weightDecay, boolean nesterov) {
         try (Arena a = Arena.ofConfined()) {
-            Native.check(tiller_optim_sgd(handle(), handles(a, params), params.size(), (float) lr, (float) momentum, (float) weightDecay, nesterov ? 1 : 0));
+            call(h -> tiller_optim_sgd(h, handles(a, params), params.size(), (float) lr, (float) momentum, (float) weightDecay, nesterov ? 1 : 0));
         }
     }
 
     /** torch.optim.Adam's update (AdamW's when decoupled); step counts from 1. */
     public void adamStep(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled, long step) {
         try (Arena a = Arena.ofConfined()) {
-            Native.check(tiller_optim_adam(handle(), handles(a, params), params.size(), (float) lr, (float) beta1, (float) beta2, (float) eps,
+            call(h -> tiller_optim_adam(h, handles(a, params), params.size(), (float) lr, (float) beta1, (float) beta2, (float) eps,
                     (float) weightDecay, decoupled ? 1 : 0, step));
         }
     }
@@ -190,14 +202,14 @@ public final class Graph implements AutoCloseable {
     public double clipGradNorm(List<Tensor> params, double maxNorm) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment norm = a.allocate(ValueLayout.JAVA_FLOAT);
-            Native.check(tiller_grad_clip_norm(handle(), handles(a, params), params.size(), (float) maxNorm, norm));
+            call(h -> tiller_grad_clip_norm(h, handles(a, params), params.size(), (float) maxNorm, norm));
             return norm.get(ValueLayout.JAVA_FLOAT, 0);
         }
     }
 
     public void zeroGrad(List<Tensor> params) {
         try (Arena a = Arena.ofConfined()) {
-            Native.check(tiller_grad_zero(handle(), handles(a, params), params.size()));
+            call(h -> tiller_grad_zero(h, handles(a, params), params.size()));
         }
     }
 
@@ -205,7 +217,7 @@ public final class Graph implements AutoCloseable {
     public void emaUpdate(List<Tensor> dst, List<Tensor> src, double decay) {
         if (dst.size() != src.size()) throw new IllegalArgumentException(dst.size() + " targets for " + src.size() + " sources");
         try (Arena a = Arena.ofConfined()) {
-            Native.check(tiller_ema_update(handle(), handles(a, dst), handles(a, src), dst.size(), (float) decay));
+            call(h -> tiller_ema_update(h, handles(a, dst), handles(a, src), dst.size(), (float) decay));
         }
     }
 
@@ -221,11 +233,16 @@ public final class Graph implements AutoCloseable {
 
     @Override
     public void close() {
-        if (handle == null) return;
-        for (Tensor t : new ArrayList<>(persistent)) t.closeArena();
-        persistent.clear();
-        stepArena.close();
-        Native.check(tiller_graph_free(handle));
-        handle = null;
+        lock.writeLock().lock();
+        try {
+            if (handle == null) return;
+            for (Tensor t : new ArrayList<>(persistent)) t.closeArena();
+            persistent.clear();
+            stepArena.close();
+            Native.check(tiller_graph_free(handle));
+            handle = null;
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 }

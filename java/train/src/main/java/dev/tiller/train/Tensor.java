@@ -2,7 +2,6 @@ package dev.tiller.train;
 
 import static dev.tiller.bindings.tiller_h.*;
 
-import dev.tiller.Native;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -98,13 +97,13 @@ public final class Tensor {
     }
 
     public Tensor requiresGrad(boolean on) {
-        Native.check(tiller_tensor_set_requires_grad(graph.handle(), id, on ? 1 : 0));
+        graph.call(h -> tiller_tensor_set_requires_grad(h, id, on ? 1 : 0));
         return this;
     }
 
     /** Frees the tensor now (its handle and views become invalid). */
     public void free() {
-        Native.check(tiller_tensor_free(graph.handle(), id));
+        graph.call(h -> tiller_tensor_free(h, id));
         if (persistent) {
             graph.forget(this);
             closeArena();
