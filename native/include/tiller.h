@@ -175,6 +175,8 @@ TILLER_API int32_t tiller_session_steer_sas(tiller_session *session, const tille
                                             const int32_t *idx, const float *vals, int32_t k, float lambda,
                                             int32_t jump_sigma, int32_t pos_from);
 TILLER_API int32_t tiller_session_clear_steering(tiller_session *session);
+/* Milliseconds spent in steering programs since the session was created: steering's own cost. */
+TILLER_API int32_t tiller_session_steering_time(const tiller_session *session, double *ms);
 /* Installs a residual hook (NULL removes it). It costs one call per layer per evaluate. */
 TILLER_API int32_t tiller_session_set_hook(tiller_session *session, tiller_residual_hook hook, void *user);
 

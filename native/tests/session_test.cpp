@@ -128,3 +128,15 @@ TEST(create_evaluate_free_cycles_release_all_memory) {
     CHECK(after <= before + 4096);
 }
 #endif
+
+TEST(steering_time_counts_only_steered_layers) {
+    auto m = tiny_model();
+    auto toks = tokens(16, 3);
+    Session s(m, 64, 1);
+    s.evaluate(toks.data(), 16, false);
+    CHECK(s.steering_ms() == 0.0);  // nothing to apply: no time taken, no timer run
+    std::vector<float> v(static_cast<size_t>(m->hparams().n_embd), 0.5f);
+    s.add_dense_steering(0, v.data(), static_cast<int64_t>(v.size()), 1.0f, 0);
+    s.evaluate(toks.data(), 16, false);
+    CHECK(s.steering_ms() > 0.0);
+}

@@ -68,6 +68,13 @@ int32_t tiller_session_steer_sas(tiller_session *session, const tiller_sae *sae,
     });
 }
 
+int32_t tiller_session_steering_time(const tiller_session *session, double *ms) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(session && session->session && ms, "session and ms must not be null");
+        *ms = session->session->steering_ms();
+    });
+}
+
 int32_t tiller_session_clear_steering(tiller_session *session) {
     return guarded([&] { session_ref(session).clear_steering(); });
 }

@@ -1,6 +1,7 @@
 #include "runtime/session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <unistd.h>
@@ -180,6 +181,13 @@ void Session::add_sas_steering(std::shared_ptr<const Sae> sae, int64_t layer, co
 }
 
 void Session::apply_steering(int64_t layer, float *x, int64_t t) {
+    if (std::none_of(steering_.begin(), steering_.end(), [&](const SteeringOp &op) { return op.layer == layer; })) return;
+    const auto start = std::chrono::steady_clock::now();
+    struct Timer {  // adds the elapsed time however the loop ends
+        double &total;
+        std::chrono::steady_clock::time_point start;
+        ~Timer() { total += std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count(); }
+    } timer{steering_ns_, start};
     const int64_t E = model_->hparams().n_embd;
     std::vector<float> delta, xn;
     for (const SteeringOp &op : steering_) {

@@ -46,6 +46,8 @@ public:
     void add_sas_steering(std::shared_ptr<const Sae> sae, int64_t layer, const int32_t *idx, const float *vals, int64_t k,
                           float lambda, bool jump_sigma, int64_t pos_from);
     void clear_steering() { steering_.clear(); }
+    // Wall time spent in steering programs since the session was created (what steering costs).
+    double steering_ms() const { return steering_ns_ / 1e6; }
 
     using Hook = void (*)(int32_t, int32_t, float *, int32_t, int32_t, void *);
     void set_hook(Hook hook, void *user) {
@@ -85,6 +87,7 @@ private:
     void apply_steering(int64_t layer, float *x, int64_t t);
 
     std::vector<SteeringOp> steering_;
+    double steering_ns_ = 0;
     Hook hook_ = nullptr;
     void *hook_user_ = nullptr;
     std::vector<float> control_;       // n_layer x n_embd

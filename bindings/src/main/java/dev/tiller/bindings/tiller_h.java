@@ -1049,6 +1049,28 @@ public final class tiller_h {
         }
     }
 
+    private static class tiller_session_steering_time {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_steering_time");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_steering_time$descriptor() { return tiller_session_steering_time.DESC; }
+    public static MethodHandle tiller_session_steering_time$handle() { return tiller_session_steering_time.HANDLE; }
+    public static MemorySegment tiller_session_steering_time$address() { return tiller_session_steering_time.ADDR; }
+
+    /** {@code int32_t tiller_session_steering_time(const tiller_session &#42; session, double &#42; ms)} */
+    public static int tiller_session_steering_time(MemorySegment session, MemorySegment ms) {
+        var mh$ = tiller_session_steering_time.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, ms);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class tiller_session_set_hook {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER);
         public static final MemorySegment ADDR = findOrThrow("tiller_session_set_hook");
