@@ -110,7 +110,7 @@ Buffer Graph::take(int64_t n) {
     Buffer b;
     auto it = spare_.find(n);
     if (it != spare_.end() && !it->second.empty()) {
-        b = std::move(it->second.back());
+        b = std::move(it->second.back().buffer);
         it->second.pop_back();
         std::memset(b.data(), 0, static_cast<size_t>(n) * sizeof(float));
     } else {
@@ -123,7 +123,7 @@ Buffer Graph::take(int64_t n) {
 void Graph::release(Tensor &t) {
     for (Buffer *b : {&t.data, &t.grad}) {
         held_ -= b->size() * static_cast<int64_t>(sizeof(float));
-        if (!b->empty()) spare_[b->size()].push_back(std::move(*b));
+        if (!b->empty()) spare_[b->size()].push_back({std::move(*b), epoch_});
     }
     if (limit_ > 0) spare_.clear();  // under a limit, give memory back rather than keep it
 }
@@ -138,6 +138,8 @@ void Graph::free(Id id) {
 
 void Graph::clear() {
     tape_.clear();
+    ++epoch_;
+    for (auto &[n, list] : spare_) std::erase_if(list, [&](const Spare &sp) { return sp.epoch < epoch_; });
     for (uint32_t i = 0; i < slots_.size(); ++i) {
         Slot &s = slots_[i];
         if (s.tensor && !s.tensor->persistent) {

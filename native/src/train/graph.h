@@ -96,10 +96,17 @@ public:
 
 private:
     // Buffers of freed tensors are kept by size and reused: a training step allocates the same
-    // shapes every time, and fresh pages cost a fault each (the caching-allocator idea).
+    // shapes every time, and fresh pages cost a fault each (the caching-allocator idea). A spare
+    // buffer not taken again before the next clear() is given back, so that shapes that change
+    // between steps do not pile up.
     Buffer take(int64_t n);
     void release(Tensor &t);
-    std::unordered_map<int64_t, std::vector<Buffer>> spare_;
+    struct Spare {
+        Buffer buffer;
+        uint64_t epoch;  // the clear() that released it
+    };
+    std::unordered_map<int64_t, std::vector<Spare>> spare_;
+    uint64_t epoch_ = 0;
     int64_t held_ = 0, limit_ = 0;  // bytes in live tensors' data and gradients
 
     struct Slot {
