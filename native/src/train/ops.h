@@ -28,6 +28,9 @@ constexpr int kAllAxes = -1000;
 enum class Reduce { Sum, Mean, Max };
 Id reduce(Graph &g, Reduce op, Id x, int axis, bool keepdim);
 Id softmax(Graph &g, Id x, bool log);
+// One row of softmax's backward: gx += scale * y * (gy - sum(gy * y)), scale being the factor
+// the input was multiplied by before the softmax (causal_softmax shares it).
+void softmax_backward_row(const float *y, const float *gy, float *gx, int64_t n, float scale);
 
 // --- ops_loss.cpp.
 // Cross-entropy of logits [N, C] against labels: loss_i = w_i * -log softmax(z_i + o_i)[y_i],

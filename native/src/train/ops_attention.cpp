@@ -1,9 +1,9 @@
 // The pieces of Gemma-style causal self-attention that are not matmuls: NEOX rotary position
 // embedding and the masked softmax. The block itself is composed in Java (java/train).
 #include <cmath>
-#include <limits>
 
 #include "core/error.h"
+#include "kernels/elementwise.h"
 #include "train/ops.h"
 
 namespace tiller::train {
@@ -65,10 +65,7 @@ Id causal_softmax(Graph &g, Id is, float scale) {
         parallel(g, rows, t_len, [&](int64_t r0, int64_t r1) {
             for (int64_t r = r0; r < r1; ++r) {
                 const int64_t valid = r % t_len + 1;
-                const float *yr = y.data.data() + r * t_len, *gr = y.grad.data() + r * t_len;
-                double dot = 0;
-                for (int64_t j = 0; j < valid; ++j) dot += gr[j] * yr[j];
-                for (int64_t j = 0; j < valid; ++j) gs[r * t_len + j] += scale * yr[j] * (gr[j] - static_cast<float>(dot));
+                softmax_backward_row(y.data.data() + r * t_len, y.grad.data() + r * t_len, gs + r * t_len, valid, scale);
             }
         });
     });
@@ -79,12 +76,8 @@ Id causal_softmax(Graph &g, Id is, float scale) {
             const int64_t valid = r % t_len + 1;
             const float *sr = sd + r * t_len;
             float *yr = y + r * t_len;
-            float mx = -std::numeric_limits<float>::infinity();
-            for (int64_t j = 0; j < valid; ++j) mx = std::max(mx, scale * sr[j]);
-            double sum = 0;
-            for (int64_t j = 0; j < valid; ++j) sum += yr[j] = std::exp(scale * sr[j] - mx);
-            const float inv = static_cast<float>(1.0 / sum);
-            for (int64_t j = 0; j < valid; ++j) yr[j] *= inv;
+            for (int64_t j = 0; j < valid; ++j) yr[j] = scale * sr[j];
+            tiller::softmax(yr, valid);  // the inference kernel, over the unmasked prefix
             for (int64_t j = valid; j < t_len; ++j) yr[j] = 0.0f;
         }
     });

@@ -1,7 +1,10 @@
 #include <cmath>
 #include <limits>
 
+#include <cstring>
+
 #include "core/error.h"
+#include "kernels/elementwise.h"
 #include "train/ops.h"
 
 namespace tiller::train {
@@ -61,21 +64,27 @@ Id reduce(Graph &g, Reduce op, Id ix, int axis, bool keepdim) {
 }
 
 namespace {
-// y = softmax or log-softmax of one row.
+// y = softmax (the inference kernel, in place on a copy) or log-softmax of one row.
 void softmax_row(const float *x, float *y, int64_t n, bool log) {
+    if (!log) {
+        std::memcpy(y, x, static_cast<size_t>(n) * sizeof(float));
+        tiller::softmax(y, n);
+        return;
+    }
     float mx = -std::numeric_limits<float>::infinity();
     for (int64_t i = 0; i < n; ++i) mx = std::max(mx, x[i]);
     double s = 0;
     for (int64_t i = 0; i < n; ++i) s += std::exp(static_cast<double>(x[i] - mx));
-    if (log) {
-        const float lse = mx + static_cast<float>(std::log(s));
-        for (int64_t i = 0; i < n; ++i) y[i] = x[i] - lse;
-    } else {
-        const float inv = static_cast<float>(1.0 / s);
-        for (int64_t i = 0; i < n; ++i) y[i] = std::exp(x[i] - mx) * inv;
-    }
+    const float lse = mx + static_cast<float>(std::log(s));
+    for (int64_t i = 0; i < n; ++i) y[i] = x[i] - lse;
 }
 }  // namespace
+
+void softmax_backward_row(const float *y, const float *gy, float *gx, int64_t n, float scale) {
+    double dot = 0;
+    for (int64_t i = 0; i < n; ++i) dot += gy[i] * y[i];
+    for (int64_t i = 0; i < n; ++i) gx[i] += scale * y[i] * (gy[i] - static_cast<float>(dot));
+}
 
 Id softmax(Graph &g, Id ix, bool log) {
     const Tensor &x = g.get(ix);
@@ -87,14 +96,13 @@ Id softmax(Graph &g, Id ix, bool log) {
             for (int64_t r = r0; r < r1; ++r) {
                 const float *yr = y.data.data() + r * n, *gr = y.grad.data() + r * n;
                 float *xr = gx + r * n;
-                double s = 0;
-                if (log) {  // dx = dy - softmax * sum(dy)
-                    for (int64_t i = 0; i < n; ++i) s += gr[i];
-                    for (int64_t i = 0; i < n; ++i) xr[i] += gr[i] - std::exp(yr[i]) * static_cast<float>(s);
-                } else {  // dx = y * (dy - sum(dy * y))
-                    for (int64_t i = 0; i < n; ++i) s += gr[i] * yr[i];
-                    for (int64_t i = 0; i < n; ++i) xr[i] += yr[i] * (gr[i] - static_cast<float>(s));
+                if (!log) {
+                    softmax_backward_row(yr, gr, xr, n, 1.0f);
+                    continue;
                 }
+                double s = 0;  // dx = dy - softmax * sum(dy)
+                for (int64_t i = 0; i < n; ++i) s += gr[i];
+                for (int64_t i = 0; i < n; ++i) xr[i] += gr[i] - std::exp(yr[i]) * static_cast<float>(s);
             }
         });
     });
