@@ -35,4 +35,11 @@ final class Activations {
         s.captureLayers();
         return Arrays.copyOf(out, n * d);
     }
+
+    /** Rows of d values out of a flat harvest. */
+    static float[][] rows(float[] x, int d) {
+        float[][] r = new float[x.length / d][];
+        for (int i = 0; i < r.length; i++) r[i] = Arrays.copyOfRange(x, i * d, (i + 1) * d);
+        return r;
+    }
 }

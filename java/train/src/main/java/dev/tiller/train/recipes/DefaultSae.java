@@ -55,8 +55,7 @@ public final class DefaultSae {
 
     private static Report measure(Session s, Sae sae, float[] hx, int d, int[] held, int windows, long harvested) {
         int n = hx.length / d, m = sae.dSae();
-        float[][] rows = new float[n][];
-        for (int i = 0; i < n; i++) rows[i] = Arrays.copyOfRange(hx, i * d, (i + 1) * d);
+        float[][] rows = Activations.rows(hx, d);
         float[][] f = sae.encode(rows), rec = sae.decode(f);
         double[] mean = new double[d];
         for (float[] r : rows) for (int j = 0; j < d; j++) mean[j] += r[j] / (double) n;

@@ -63,8 +63,6 @@ public final class GenreSteering {
             int[] ids = tok.encode(paragraphs.get(i), false, false);
             return Arrays.copyOf(ids, Math.min(ids.length, len));
         });
-        float[][] r = new float[x.length / d][];
-        for (int i = 0; i < r.length; i++) r[i] = Arrays.copyOfRange(x, i * d, (i + 1) * d);
-        return r;
+        return Activations.rows(x, d);
     }
 }
