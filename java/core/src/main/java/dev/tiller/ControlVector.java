@@ -62,8 +62,11 @@ public final class ControlVector {
                 throw new InvalidArgumentException(0, "direction of layer " + il + " has " + directions[il].length
                         + " values, expected " + nEmbd);
             }
-            for (float v : directions[il]) {
-                if (!Float.isFinite(v)) throw new InvalidArgumentException(0, "direction of layer " + il + " holds NaN or infinity");
+            for (int i = 0; i < nEmbd; i++) {
+                float v = directions[il][i];
+                if (!Float.isFinite(v)) {
+                    throw new InvalidArgumentException(0, "direction of layer " + il + " holds " + v + " at index " + i);
+                }
             }
             copy[il] = directions[il].clone();
         }

@@ -17,7 +17,7 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         long seed) {
 
     public SamplingParams {
-        if (!Float.isFinite(temperature)) throw new InvalidArgumentException(0, "temperature must be finite");
+        if (!Float.isFinite(temperature)) throw new InvalidArgumentException(0, "temperature must be finite, got " + temperature);
         if (topK < 0) throw new InvalidArgumentException(0, "top-k must be >= 0 (0 disables it), got " + topK);
         if (!(topP > 0 && topP <= 1)) throw new InvalidArgumentException(0, "top-p must be in (0, 1], got " + topP);
         if (!(minP >= 0 && minP < 1)) throw new InvalidArgumentException(0, "min-p must be in [0, 1), got " + minP);

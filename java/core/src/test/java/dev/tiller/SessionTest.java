@@ -159,40 +159,39 @@ class SessionTest {
         m.close();
         m.close(); // double close is harmless
         assertFalse(m.isOpen());
-        SessionStateException e = assertThrows(SessionStateException.class, () -> m.newSession());
-        assertTrue(e.getMessage().contains("closed"));
-        assertThrows(IllegalStateException.class, () -> weights.get(ValueLayout.JAVA_BYTE, 0));
+        Refused.with(SessionStateException.class, () -> m.newSession(), "closed");
+        Refused.with(IllegalStateException.class, () -> weights.get(ValueLayout.JAVA_BYTE, 0), "closed");
         // The session keeps the weights alive after the model handle is closed.
         assertEquals(2048L * 4, s.evaluate(new int[] {1, 2}).byteSize());
         s.close();
         s.close();
-        assertThrows(SessionStateException.class, () -> s.evaluate(new int[] {1}));
-        assertThrows(SessionStateException.class, s::position);
+        Refused.with(SessionStateException.class, () -> s.evaluate(new int[] {1}), "closed");
+        Refused.with(SessionStateException.class, s::position, "closed");
     }
 
     @Test
     void badArgumentsAreRefusedWithClearMessages() {
         try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(8, 1))) {
-            InvalidArgumentException range = assertThrows(InvalidArgumentException.class, () -> s.evaluate(new int[] {1, 2048}));
-            assertTrue(range.getMessage().contains("2048") && range.getMessage().contains("out of range"), range.getMessage());
-            assertThrows(InvalidArgumentException.class, () -> s.evaluate(new int[] {-5}));
-            assertThrows(InvalidArgumentException.class, () -> s.evaluate(new int[0]));
-            InvalidArgumentException full = assertThrows(InvalidArgumentException.class, () -> s.evaluate(new int[9]));
-            assertTrue(full.getMessage().contains("context full"), full.getMessage());
-            assertThrows(InvalidArgumentException.class, () -> s.rewind(1));
-            assertThrows(InvalidArgumentException.class, () -> s.rewind(-1));
-            SessionStateException none = assertThrows(SessionStateException.class, s::logits);
-            assertTrue(none.getMessage().contains("nothing has been evaluated"));
-            assertThrows(InvalidArgumentException.class, () -> ControlVector.of(64, new float[][] {null, new float[] {Float.NaN}}));
-            float[][] nan = new float[2][];
-            nan[1] = new float[64];
-            nan[1][3] = Float.POSITIVE_INFINITY;
-            assertThrows(InvalidArgumentException.class, () -> ControlVector.of(64, nan));
-            assertThrows(InvalidArgumentException.class, () -> s.setControlVector(ControlVector.of(32, new float[2][])));
+            Refused.with(InvalidArgumentException.class, () -> s.evaluate(new int[] {1, 2048}), "2048", "out of range");
+            Refused.with(InvalidArgumentException.class, () -> s.evaluate(new int[] {-5}), "-5", "out of range");
+            Refused.with(InvalidArgumentException.class, () -> s.evaluate(new int[0]), "no tokens");
+            Refused.with(InvalidArgumentException.class, () -> s.evaluate(new int[9]), "context full");
+            Refused.with(InvalidArgumentException.class, () -> s.rewind(1), "rewind");
+            Refused.with(InvalidArgumentException.class, () -> s.rewind(-1), "rewind");
+            Refused.with(SessionStateException.class, s::logits, "nothing has been evaluated");
+            Refused.with(InvalidArgumentException.class,
+                    () -> ControlVector.of(64, new float[][] {null, new float[] {1f}}), "layer 1", "1 values", "64");
+            float[][] bad = new float[2][];
+            bad[1] = new float[64];
+            bad[1][3] = Float.NaN;
+            Refused.with(InvalidArgumentException.class, () -> ControlVector.of(64, bad), "NaN", "index 3");
+            bad[1][3] = Float.POSITIVE_INFINITY;
+            Refused.with(InvalidArgumentException.class, () -> ControlVector.of(64, bad), "Infinity");
+            Refused.with(InvalidArgumentException.class, () -> s.setControlVector(ControlVector.of(32, new float[2][])),
+                    "32", "64");
         }
-        NativeMemoryException mem = assertThrows(NativeMemoryException.class,
-                () -> Model.load(Fixtures.smallModel()).newSession(new SessionOptions(1 << 30, 1)));
-        assertTrue(mem.getMessage().contains("KV cache"), mem.getMessage());
+        Refused.with(NativeMemoryException.class,
+                () -> Model.load(Fixtures.smallModel()).newSession(new SessionOptions(1 << 30, 1)), "KV cache");
     }
 
     @Test
