@@ -86,8 +86,20 @@ std::vector<uint8_t> GgufWriter::build() const {
     return o;
 }
 
+namespace {
+// Files the tests wrote, removed when the test program exits.
+struct TempFiles {
+    std::vector<std::string> paths;
+    ~TempFiles() {
+        for (const auto &p : paths) std::remove(p.c_str());
+    }
+};
+TempFiles temp_files;
+}  // namespace
+
 std::string write_temp(const std::vector<uint8_t> &bytes, const std::string &name) {
     std::string path = "/tmp/tiller-test-" + std::to_string(getpid()) + "-" + name;
+    temp_files.paths.push_back(path);
     FILE *f = std::fopen(path.c_str(), "wb");
     if (f) {
         if (!bytes.empty()) std::fwrite(bytes.data(), 1, bytes.size(), f);
