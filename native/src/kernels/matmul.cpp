@@ -6,6 +6,7 @@
 #include "gguf/ggml_type.h"
 #include "kernels/act_quant.h"
 #include "kernels/dot.h"
+#include "kernels/packed.h"
 #include "kernels/qdot.h"
 #include "quant/dequantize.h"
 
@@ -63,9 +64,32 @@ void matmul_quantized(ThreadPool &pool, const WeightView &w, QDotFn fn, const fl
         });
     }
 }
+// Repacked weights: groups of 16 rows split across the pool, token tiles as above.
+void matmul_packed(ThreadPool &pool, const PackedWeight &w, PackedKernelFn fn, const float *x, int64_t t, float *y) {
+    const int64_t nb = w.n_cols / 32;
+    thread_local std::vector<PackedActBlock> acts;
+    acts.resize(static_cast<size_t>(t * nb));
+    PackedActBlock *xq = acts.data();
+    if (t == 1) {
+        quantize_activations_packed(x, xq, w.n_cols);
+    } else {
+        pool.parallel_for(t, [&](int64_t i0, int64_t i1, int) {
+            for (int64_t i = i0; i < i1; ++i) quantize_activations_packed(x + i * w.n_cols, xq + i * nb, w.n_cols);
+        });
+    }
+    const int64_t tile_bytes = nb * static_cast<int64_t>(sizeof(PackedActBlock));
+    const int64_t tile = std::max<int64_t>(4, std::min<int64_t>(64, (kTileBudget / tile_bytes) / 4 * 4));
+    for (int64_t i0 = 0; i0 < t; i0 += tile) {
+        const int64_t n = std::min(t, i0 + tile) - i0;
+        pool.parallel_for(w.n_groups, [&](int64_t g0, int64_t g1, int) { fn(w, xq + i0 * nb, n, g0, g1, y + i0 * w.n_rows); });
+    }
+}
 }  // namespace
 
 void matmul(ThreadPool &pool, const WeightView &w, const float *x, int64_t t, float *y) {
+    if (w.packed) {
+        if (PackedKernelFn fn = packed_kernel(w.packed->type)) return matmul_packed(pool, *w.packed, fn, x, t, y);
+    }
     if (QDotFn fn = qdot_for(w.type)) return matmul_quantized(pool, w, fn, x, t, y);
     const int64_t n_blocks = (w.n_rows + kRowBlock - 1) / kRowBlock;
     const bool direct = w.type == GGML_F32;

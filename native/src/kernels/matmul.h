@@ -8,12 +8,15 @@
 
 namespace tiller {
 
+struct PackedWeight;
+
 struct WeightView {
     const uint8_t *data = nullptr;
     int32_t type = 0;
     int64_t n_cols = 0;     // ne[0]
     int64_t n_rows = 0;     // ne[1]
     int64_t row_bytes = 0;
+    const PackedWeight *packed = nullptr;  // the same matrix repacked (kernels/packed.h), if it is
 };
 
 void matmul(ThreadPool &pool, const WeightView &w, const float *x, int64_t t, float *y);

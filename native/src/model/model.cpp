@@ -1,7 +1,12 @@
 #include "model/model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <thread>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "gguf/ggml_type.h"
@@ -107,6 +112,28 @@ Model::Model(const std::string &path) : file_(path) {
             w.post_ffw_norm = vec(file_, b + "post_ffw_norm.weight", E);
         }
     }
+    repack();
+}
+
+// Matrices whose type has a packed kernel in use are repacked once; the file's pages of a packed
+// matrix are then dropped from this process (they fault back in if anything reads them again,
+// e.g. token embedding rows), so memory holds one copy of the weights.
+void Model::repack() {
+    const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int64_t page = sysconf(_SC_PAGESIZE);
+    auto pack = [&](WeightView &v) {
+        if (!packed_kernel(v.type)) return;
+        std::unique_ptr<PackedWeight> p = pack_weight(v, threads);
+        v.packed = p.get();
+        packed_.push_back(std::move(p));
+        const uintptr_t begin = (reinterpret_cast<uintptr_t>(v.data) + page - 1) / page * page;
+        const uintptr_t end = (reinterpret_cast<uintptr_t>(v.data) + v.n_rows * v.row_bytes) / page * page;
+        if (end > begin) madvise(reinterpret_cast<void *>(begin), end - begin, MADV_DONTNEED);
+    };
+    for (LayerWeights &w : layers_) {
+        for (WeightView *v : {&w.wq, &w.wk, &w.wv, &w.wo, &w.w_gate, &w.w_up, &w.w_down}) pack(*v);
+    }
+    pack(output_);
 }
 
 }  // namespace tiller

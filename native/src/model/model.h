@@ -7,6 +7,7 @@
 
 #include "gguf/gguf_file.h"
 #include "kernels/matmul.h"
+#include "kernels/packed.h"
 #include "model/hparams.h"
 
 namespace tiller {
@@ -28,11 +29,14 @@ public:
     const std::vector<float> &output_norm() const { return output_norm_; }
 
 private:
+    void repack();
+
     GgufFile file_;
     HParams hp_;
     WeightView token_embd_, output_;
     std::vector<float> output_norm_;
     std::vector<LayerWeights> layers_;
+    std::vector<std::unique_ptr<PackedWeight>> packed_;  // owned by the views' packed pointers
 };
 
 }  // namespace tiller
