@@ -147,8 +147,22 @@ TILLER_API int32_t tiller_session_position(const tiller_session *session, int32_
  * otherwise only of the last one. */
 TILLER_API int32_t tiller_session_evaluate(tiller_session *session, const int32_t *tokens, int32_t n_tokens,
                                            int32_t all_logits);
-/* Logits of the last evaluate: rows x n_vocab floats, valid until the next evaluate/reset/free. */
+/* Logits of the last evaluate: rows x n_vocab floats, valid until the next evaluate/reset/free.
+ * The buffer moves only when an evaluate needs more rows than any before it in the session. */
 TILLER_API int32_t tiller_session_logits(const tiller_session *session, const float **data, int32_t *rows);
+/* Max, log-sum-exp and arg-max of logits row `row` of the last evaluate, computed natively so that
+ * a greedy step need not read the vocabulary from the caller's side. */
+TILLER_API int32_t tiller_session_logit_stats(const tiller_session *session, int32_t row, float *max,
+                                              float *log_sum_exp, int32_t *argmax);
+/* Greedy decoding inside the runtime: n times, takes the arg-max of the last logits row, stores it
+ * in tokens[i] and evaluates it (the loop a caller would drive one evaluate at a time). */
+TILLER_API int32_t tiller_session_decode_greedy(tiller_session *session, int32_t n, int32_t *tokens);
+/* y = x W^T for a weight matrix of the model by GGUF name (blk.N.{attn_q,attn_k,attn_v,attn_output,
+ * ffn_gate,ffn_up,ffn_down}.weight, output.weight or the tied token_embd.weight), through the
+ * kernels and threads of the forward pass: x holds n rows of the matrix's ne[0] floats, y receives
+ * n rows of its ne[1] floats (a logit lens, kernel benchmarks). */
+TILLER_API int32_t tiller_session_matmul(tiller_session *session, const char *tensor, const float *x, int32_t n,
+                                         float *y);
 TILLER_API int32_t tiller_session_reset(tiller_session *session);
 TILLER_API int32_t tiller_session_rewind(tiller_session *session, int32_t n_tokens);
 

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "gguf/ggml_type.h"
 #include "gguf/gguf_writer.h"
+#include "kernels/elementwise.h"
 
 using namespace tiller;
 
@@ -65,6 +66,48 @@ int32_t tiller_session_logits(const tiller_session *session, const float **data,
         const Session &s = session_of(session);
         *rows = static_cast<int32_t>(s.logit_rows());
         *data = s.logit_rows() > 0 ? s.logits().data() : nullptr;
+    });
+}
+
+int32_t tiller_session_logit_stats(const tiller_session *session, int32_t row, float *max, float *log_sum_exp,
+                                   int32_t *argmax) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(max && log_sum_exp && argmax, "max, log_sum_exp and argmax must not be null");
+        const Session &s = session_of(session);
+        if (s.logit_rows() == 0) fail(TILLER_ERR_STATE, "no logits: nothing has been evaluated");
+        TILLER_REQUIRE_ARG(row >= 0 && row < s.logit_rows(), "logits row %d out of range [0, %lld)", row,
+                           (long long)s.logit_rows());
+        const int64_t n = s.model().hparams().n_vocab;
+        const LogitStats st = logit_stats(s.logits().data() + row * n, n);
+        *max = st.max;
+        *log_sum_exp = st.log_sum_exp;
+        *argmax = static_cast<int32_t>(st.argmax);
+    });
+}
+
+int32_t tiller_session_decode_greedy(tiller_session *session, int32_t n, int32_t *tokens) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(n >= 0 && (n == 0 || tokens), "tokens must hold n >= 0 entries");
+        Session &s = session_of(session);
+        if (s.logit_rows() == 0) fail(TILLER_ERR_STATE, "no logits: nothing has been evaluated");
+        const int64_t v = s.model().hparams().n_vocab;
+        for (int32_t i = 0; i < n; ++i) {
+            const float *last = s.logits().data() + (s.logit_rows() - 1) * v;
+            const int32_t token = static_cast<int32_t>(logit_stats(last, v).argmax);
+            tokens[i] = token;
+            s.evaluate(&token, 1, false);
+        }
+    });
+}
+
+int32_t tiller_session_matmul(tiller_session *session, const char *tensor, const float *x, int32_t n, float *y) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(tensor && x && y, "tensor, x and y must not be null");
+        TILLER_REQUIRE_ARG(n >= 1, "row count must be >= 1, got %d", n);
+        Session &s = session_of(session);
+        const WeightView *w = s.model().weight_matrix(tensor);
+        if (!w) fail(TILLER_ERR_INVALID_ARGUMENT, "'%s' is not a weight matrix of the forward pass", tensor);
+        s.apply_matrix(*w, x, n, y);
     });
 }
 

@@ -31,8 +31,11 @@ TILLER_CLONES void gelu_mul(float *gate, const float *up, int64_t n) {
     }
 }
 
-void softcap(float *x, int64_t n, float cap) {
-    for (int64_t i = 0; i < n; ++i) x[i] = cap * std::tanh(x[i] / cap);
+// Vectorized: Gemma 2 soft-caps every logit of its 256k vocabulary on each decoding step.
+TILLER_CLONES void softcap(float *x, int64_t n, float cap) {
+    const float inv = 1.0f / cap;
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) x[i] = cap * fast_tanh(x[i] * inv);
 }
 
 void softmax(float *x, int64_t n) {
@@ -46,6 +49,28 @@ void softmax(float *x, int64_t n) {
     }
     const float inv = static_cast<float>(1.0 / sum);
     for (int64_t i = 0; i < n; ++i) x[i] *= inv;
+}
+
+TILLER_CLONES LogitStats logit_stats(const float *x, int64_t n) {
+    LogitStats st{-INFINITY, -INFINITY, 0};
+    for (int64_t i = 0; i < n; ++i) {
+        if (x[i] > st.max) {
+            st.max = x[i];
+            st.argmax = i;
+        }
+    }
+    if (st.max == -INFINITY) return st;
+    // Float partial sums of 1024 terms (they vectorize), added up in double.
+    double sum = 0.0;
+    for (int64_t i0 = 0; i0 < n; i0 += 1024) {
+        const int64_t i1 = i0 + 1024 < n ? i0 + 1024 : n;
+        float part = 0.0f;
+#pragma omp simd reduction(+ : part)
+        for (int64_t i = i0; i < i1; ++i) part += exp_neg(x[i] - st.max);
+        sum += part;
+    }
+    st.log_sum_exp = st.max + static_cast<float>(std::log(sum));
+    return st;
 }
 
 }  // namespace tiller

@@ -14,4 +14,12 @@ void softcap(float *x, int64_t n, float cap);
 // In-place softmax over n values (-inf allowed; at least one finite value).
 void softmax(float *x, int64_t n);
 
+// Max, first arg-max and log-sum-exp of n values (the sum in double).
+struct LogitStats {
+    float max;
+    float log_sum_exp;
+    int64_t argmax;
+};
+LogitStats logit_stats(const float *x, int64_t n);
+
 }  // namespace tiller

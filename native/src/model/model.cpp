@@ -115,6 +115,21 @@ Model::Model(const std::string &path) : file_(path) {
     repack();
 }
 
+const WeightView *Model::weight_matrix(const std::string &name) const {
+    if (name == "output.weight" || name == "token_embd.weight") {
+        const bool tied = output_.data == token_embd_.data;
+        return (name == "output.weight") != tied ? &output_ : nullptr;
+    }
+    static const char *const kNames[] = {"attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"};
+    for (int64_t il = 0; il < hp_.n_layer; ++il) {
+        const LayerWeights &w = layers_[il];
+        const WeightView *views[] = {&w.wq, &w.wk, &w.wv, &w.wo, &w.w_gate, &w.w_up, &w.w_down};
+        for (int k = 0; k < 7; ++k)
+            if (name == "blk." + std::to_string(il) + "." + kNames[k] + ".weight") return views[k];
+    }
+    return nullptr;
+}
+
 // Matrices whose type has a packed kernel in use are repacked once; the file's pages of a packed
 // matrix are then dropped from this process (they fault back in if anything reads them again,
 // e.g. token embedding rows), so memory holds one copy of the weights.

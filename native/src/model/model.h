@@ -27,6 +27,9 @@ public:
     const WeightView &token_embd() const { return token_embd_; }
     const WeightView &output() const { return output_; }
     const std::vector<float> &output_norm() const { return output_norm_; }
+    // A weight matrix the forward pass multiplies by, by GGUF tensor name ("blk.3.ffn_up.weight",
+    // "output.weight"; "token_embd.weight" when it is also the output); nullptr if none.
+    const WeightView *weight_matrix(const std::string &name) const;
 
 private:
     void repack();

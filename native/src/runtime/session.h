@@ -31,6 +31,9 @@ public:
     void reset();
     void rewind(int64_t n);
 
+    // y = x W^T for n rows of x through the forward pass's kernels and this session's threads.
+    void apply_matrix(const WeightView &w, const float *x, int64_t n, float *y) { matmul(pool_, w, x, n, y); }
+
     void set_capture(const std::vector<int32_t> &layers);
     // nullptr when the layer is not captured.
     const std::vector<float> *captured(int32_t layer) const;
@@ -69,7 +72,7 @@ private:
     // Scratch, sized for kMaxUbatch tokens.
     std::vector<float> x_, h_, q_, k_, v_, attn_, gate_, up_;
 
-    std::vector<float> logits_;
+    std::vector<float> logits_;  // only grows (tiller.h promises the buffer moves only to grow)
     int64_t logit_rows_ = 0;
 
     std::map<int32_t, std::vector<float>> capture_;

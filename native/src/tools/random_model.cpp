@@ -1,5 +1,6 @@
 #include "tools/random_model.h"
 
+#include <cstdio>
 #include <cmath>
 #include <vector>
 
@@ -62,8 +63,17 @@ void write_random_model(const std::string &out, const ModelShape &s, const std::
     tokens[0] = "<pad>", tokens[1] = "<eos>", tokens[2] = "<bos>", tokens[3] = "<unk>";
     types[0] = types[1] = types[2] = 3;
     types[3] = 2;
+    // Byte tokens <0x00>..<0xFF> follow the specials, as in Gemma's vocabulary: llama.cpp looks
+    // up the newline byte when it loads a vocabulary.
     for (size_t i = 4; i < tokens.size(); ++i) {
-        tokens[i] = "tok" + std::to_string(i);
+        if (i < 4 + 256) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "<0x%02X>", static_cast<unsigned>(i - 4));
+            tokens[i] = hex;
+            types[i] = 6;
+        } else {
+            tokens[i] = "tok" + std::to_string(i);
+        }
         scores[i] = -static_cast<float>(i);
     }
     w.set_string("tokenizer.ggml.model", "llama");
@@ -74,6 +84,7 @@ void write_random_model(const std::string &out, const ModelShape &s, const std::
     w.set_u32("tokenizer.ggml.eos_token_id", 1);
     w.set_u32("tokenizer.ggml.unknown_token_id", 3);
     w.set_bool("tokenizer.ggml.add_bos_token", true);
+    w.set_bool("tokenizer.ggml.add_space_prefix", false);
 
     const int64_t E = s.n_embd, q_dim = s.head_dim * s.n_head, kv_dim = s.head_dim * s.n_head_kv;
     std::vector<Spec> specs;

@@ -873,6 +873,72 @@ public final class tiller_h {
         }
     }
 
+    private static class tiller_session_logit_stats {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_logit_stats");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_logit_stats$descriptor() { return tiller_session_logit_stats.DESC; }
+    public static MethodHandle tiller_session_logit_stats$handle() { return tiller_session_logit_stats.HANDLE; }
+    public static MemorySegment tiller_session_logit_stats$address() { return tiller_session_logit_stats.ADDR; }
+
+    /** {@code int32_t tiller_session_logit_stats(const tiller_session &#42; session, int32_t row, float &#42; max, float &#42; log_sum_exp, int32_t &#42; argmax)} */
+    public static int tiller_session_logit_stats(MemorySegment session, int row, MemorySegment max, MemorySegment log_sum_exp, MemorySegment argmax) {
+        var mh$ = tiller_session_logit_stats.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, row, max, log_sum_exp, argmax);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_session_decode_greedy {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_decode_greedy");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_decode_greedy$descriptor() { return tiller_session_decode_greedy.DESC; }
+    public static MethodHandle tiller_session_decode_greedy$handle() { return tiller_session_decode_greedy.HANDLE; }
+    public static MemorySegment tiller_session_decode_greedy$address() { return tiller_session_decode_greedy.ADDR; }
+
+    /** {@code int32_t tiller_session_decode_greedy(tiller_session &#42; session, int32_t n, int32_t &#42; tokens)} */
+    public static int tiller_session_decode_greedy(MemorySegment session, int n, MemorySegment tokens) {
+        var mh$ = tiller_session_decode_greedy.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, n, tokens);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_session_matmul {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_matmul");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_matmul$descriptor() { return tiller_session_matmul.DESC; }
+    public static MethodHandle tiller_session_matmul$handle() { return tiller_session_matmul.HANDLE; }
+    public static MemorySegment tiller_session_matmul$address() { return tiller_session_matmul.ADDR; }
+
+    /** {@code int32_t tiller_session_matmul(tiller_session &#42; session, const char &#42; tensor, const float &#42; x, int32_t n, float &#42; y)} */
+    public static int tiller_session_matmul(MemorySegment session, MemorySegment tensor, MemorySegment x, int n, MemorySegment y) {
+        var mh$ = tiller_session_matmul.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, tensor, x, n, y);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class tiller_session_reset {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         public static final MemorySegment ADDR = findOrThrow("tiller_session_reset");

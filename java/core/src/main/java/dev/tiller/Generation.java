@@ -110,7 +110,7 @@ public final class Generation implements Iterator<GeneratedToken>, AutoCloseable
             logits = session.evaluate(new int[] {pendingToken});
             pendingToken = -1;
         }
-        int token = sampler.sample(logits);
+        int token = sampler.sample(logits, session.logitStats(0));
         double logProb = sampler.lastLogProb();
         genNanos += System.nanoTime() - t0;
         for (int s : stopIds) {

@@ -44,6 +44,22 @@ public final class Sampler {
         return sampleWork();
     }
 
+    /**
+     * Samples from a row of logits in native memory whose statistics the runtime computed: greedy
+     * decoding without bias or penalties then reads one logit instead of the vocabulary.
+     */
+    public int sample(MemorySegment logits, LogitStats stats) {
+        if (p.isGreedy() && p.logitBias().isEmpty() && !penalizes()) {
+            lastLogProb = logits.getAtIndex(ValueLayout.JAVA_FLOAT, stats.argmax()) - (double) stats.logSumExp();
+            return stats.argmax();
+        }
+        return sample(logits);
+    }
+
+    private boolean penalizes() {
+        return p.repeatPenalty() != 1.0f || p.frequencyPenalty() != 0 || p.presencePenalty() != 0;
+    }
+
     public int sample(float[] logits) {
         System.arraycopy(logits, 0, work, 0, nVocab);
         return sampleWork();
@@ -108,8 +124,7 @@ public final class Sampler {
             int id = e.getKey();
             if (id >= 0 && id < nVocab) work[id] += e.getValue();
         }
-        boolean penalize = p.repeatPenalty() != 1.0f || p.frequencyPenalty() != 0 || p.presencePenalty() != 0;
-        if (!penalize || historyLen == 0) return;
+        if (!penalizes() || historyLen == 0) return;
         Map<Integer, Integer> counts = new HashMap<>();
         for (int i = 0; i < historyLen; i++) counts.merge(history[i], 1, Integer::sum);
         for (Map.Entry<Integer, Integer> e : counts.entrySet()) {

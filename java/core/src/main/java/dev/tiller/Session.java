@@ -32,6 +32,8 @@ public final class Session implements AutoCloseable {
     private MemorySegment handle;
     private Arena results = Arena.ofShared();
     private MemorySegment tokenBuffer = MemorySegment.NULL;
+    private final MemorySegment statsBuffer = arena.allocate(16, 8);
+    private int logitRowsHeld;
     private int[] capturedLayers = new int[0];
     private HookBridge hookBridge;
 
@@ -58,7 +60,11 @@ public final class Session implements AutoCloseable {
 
     /**
      * Evaluates tokens appended at the current position and returns the logits of the last one
-     * ({@code n_vocab} floats).
+     * ({@code n_vocab} floats), a view of the session's native buffer valid until the next
+     * evaluation. A later evaluation either reuses the buffer (the view then shows the newer
+     * logits; it stays safe to read) or, when it needs a larger buffer or captures residuals,
+     * invalidates the view (reading it throws {@link IllegalStateException}). Invalidating costs a
+     * handshake with every Java thread, so decoding one token at a time does not pay it.
      */
     public MemorySegment evaluate(int[] tokens) {
         return run(tokens, false);
@@ -115,6 +121,65 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /** Max, log-sum-exp and arg-max of row {@code row} of the last evaluation's logits, computed natively. */
+    public LogitStats logitStats(int row) {
+        enter();
+        try {
+            Native.check(tiller_session_logit_stats(handle, row, statsBuffer, statsBuffer.asSlice(4), statsBuffer.asSlice(8)));
+            return new LogitStats(statsBuffer.get(ValueLayout.JAVA_FLOAT, 0), statsBuffer.get(ValueLayout.JAVA_FLOAT, 4),
+                    statsBuffer.get(ValueLayout.JAVA_INT, 8));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Greedy decoding inside the runtime: {@code n} times, takes the arg-max of the last logits and
+     * evaluates it; returns the tokens. The loop {@link #generate} drives one step at a time from
+     * Java, without sampling options, stop tokens or text.
+     */
+    public int[] decodeGreedy(int n) {
+        if (n < 0) throw new InvalidArgumentException(0, "token count must be >= 0, got " + n);
+        enter();
+        try {
+            beforeEvaluate(1);
+            long bytes = (long) n * Integer.BYTES;
+            if (tokenBuffer.byteSize() < bytes) tokenBuffer = arena.allocate(Math.max(bytes, 4096), 64);
+            Native.check(tiller_session_decode_greedy(handle, n, tokenBuffer));
+            return tokenBuffer.asSlice(0, bytes).toArray(ValueLayout.JAVA_INT);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@code y = x W^T} for a weight matrix of the model by GGUF name ({@code blk.N.ffn_up.weight},
+     * {@code output.weight}, ...), through the forward pass's kernels and this session's threads:
+     * {@code x} holds {@code n} rows of the matrix's {@code ne[0]} floats, {@code y} receives
+     * {@code n} rows of its {@code ne[1]} floats. A logit lens is {@code matmul("output.weight", ...)}
+     * on normed residuals.
+     */
+    public void matmul(String tensor, MemorySegment x, int n, MemorySegment y) {
+        Objects.requireNonNull(tensor, "tensor");
+        TensorInfo t = model.tensors().stream().filter(i -> i.name().equals(tensor)).findFirst()
+                .orElseThrow(() -> new InvalidArgumentException(0, "'" + tensor + "' is not a tensor of the model"));
+        long cols = t.shape()[0], rows = t.shape().length > 1 ? t.shape()[1] : 1;
+        if (n < 1) throw new InvalidArgumentException(0, "row count must be >= 1, got " + n);
+        if (x.byteSize() < n * cols * Float.BYTES || y.byteSize() < n * rows * Float.BYTES) {
+            throw new InvalidArgumentException(0, "matmul by " + tensor + " [" + cols + " x " + rows + "] of " + n
+                    + " rows needs x of " + n * cols + " and y of " + n * rows + " floats, got " + x.byteSize() / Float.BYTES
+                    + " and " + y.byteSize() / Float.BYTES);
+        }
+        if (!x.isNative() || !y.isNative()) throw new InvalidArgumentException(0, "x and y must be native memory segments");
+        if (y.isReadOnly()) throw new InvalidArgumentException(0, "y is read-only");
+        enter();
+        try (Arena a = Arena.ofConfined()) {
+            Native.check(tiller_session_matmul(handle, a.allocateFrom(tensor), x, n, y));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int position() {
         enter();
         try (Arena a = Arena.ofConfined()) {
@@ -165,6 +230,7 @@ public final class Session implements AutoCloseable {
         enter();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment seg = layers.length == 0 ? MemorySegment.NULL : a.allocateFrom(ValueLayout.JAVA_INT, layers);
+            invalidateViews(); // the capture buffers of layers no longer captured are freed
             Native.check(tiller_session_set_capture(handle, seg, layers.length));
             capturedLayers = layers.clone();
         } finally {
@@ -348,7 +414,7 @@ public final class Session implements AutoCloseable {
         if (tokens.length == 0) throw new InvalidArgumentException(0, "no tokens to evaluate");
         enter();
         try {
-            invalidateViews();
+            beforeEvaluate(all ? tokens.length : 1);
             long bytes = (long) tokens.length * Integer.BYTES;
             if (tokenBuffer.byteSize() < bytes) tokenBuffer = arena.allocate(Math.max(bytes, 4096), 64);
             MemorySegment.copy(tokens, 0, tokenBuffer, ValueLayout.JAVA_INT, 0, tokens.length);
@@ -383,6 +449,18 @@ public final class Session implements AutoCloseable {
     private void invalidateViews() {
         results.close();
         results = Arena.ofShared();
+    }
+
+    /**
+     * Invalidates the views an evaluation producing {@code rows} logit rows could leave dangling:
+     * the native logits buffer moves only when it must hold more rows than ever before (tiller.h),
+     * captured residuals may move on any evaluation.
+     */
+    private void beforeEvaluate(int rows) {
+        if (rows > logitRowsHeld || capturedLayers.length > 0) {
+            invalidateViews();
+            logitRowsHeld = Math.max(logitRowsHeld, rows);
+        }
     }
 
     private void enter() {

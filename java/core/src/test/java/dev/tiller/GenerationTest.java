@@ -59,6 +59,53 @@ class GenerationTest {
     }
 
     @Test
+    void nativeLogitStatisticsMatchTheLogits() {
+        try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(64, 1))) {
+            Refused.with(SessionStateException.class, () -> s.logitStats(0), "nothing has been evaluated");
+            float[] logits = s.evaluateAll(new int[] {1, 7, 9}).toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+            int n = m.info().vocabularySize();
+            for (int row = 0; row < 3; row++) {
+                int argmax = row * n;
+                for (int i = row * n; i < (row + 1) * n; i++) if (logits[i] > logits[argmax]) argmax = i;
+                double sum = 0;
+                for (int i = row * n; i < (row + 1) * n; i++) sum += Math.exp(logits[i] - logits[argmax]);
+                LogitStats st = s.logitStats(row);
+                assertEquals(argmax - row * n, st.argmax());
+                assertEquals(logits[argmax], st.max());
+                assertEquals(logits[argmax] + Math.log(sum), st.logSumExp(), 1e-5 * Math.abs(st.logSumExp()) + 1e-5);
+            }
+            Refused.with(InvalidArgumentException.class, () -> s.logitStats(3), "row 3");
+        }
+    }
+
+    @Test
+    void nativeGreedyDecodingEqualsTheJavaLoop() {
+        try (Model m = Model.load(Fixtures.smallModel()); Session a = m.newSession(new SessionOptions(64, 1));
+                Session b = m.newSession(new SessionOptions(64, 1))) {
+            int[] prompt = {1, 50, 60, 70};
+            // EOS stays allowed: decodeGreedy does not stop at it, so compare with a generation that ignores it.
+            List<Integer> driven = new ArrayList<>();
+            greedyFromJava(a, prompt, driven);
+            b.evaluate(prompt);
+            int[] nat = b.decodeGreedy(10);
+            assertEquals(driven, java.util.Arrays.stream(nat).boxed().toList());
+            assertEquals(prompt.length + 10, b.position());
+            Refused.with(InvalidArgumentException.class, () -> b.decodeGreedy(-1), "-1");
+        }
+    }
+
+    /** Ten greedy steps driven from Java, one evaluate at a time. */
+    private static void greedyFromJava(Session s, int[] prompt, List<Integer> out) {
+        java.lang.foreign.MemorySegment logits = s.evaluate(prompt);
+        for (int i = 0; i < 10; i++) {
+            int t = s.logitStats(0).argmax();
+            out.add(t);
+            logits = s.evaluate(new int[] {t});
+        }
+        assertTrue(logits.byteSize() > 0);
+    }
+
+    @Test
     void cancelStopsBeforeTheNextToken() {
         try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(256, 1))) {
             Generation g = s.generate(new int[] {1, 9, 8}, SamplingParams.defaults().withMaxTokens(100).withLogitBias(

@@ -62,9 +62,14 @@ class SessionTest {
             assertEquals(a.address(), s.logits().address());
             TensorInfo t = m.tensors().get(0);
             assertTrue(t.data().isNative() && t.data().isReadOnly());
-            s.evaluate(new int[] {4});
-            // The old view was invalidated by the next evaluation.
-            assertThrows(IllegalStateException.class, () -> a.get(ValueLayout.JAVA_FLOAT, 0));
+            // A one-token step reuses the buffer: the old view stays readable and shows the new logits.
+            MemorySegment b = s.evaluate(new int[] {4});
+            assertEquals(a.address(), b.address());
+            assertEquals(b.get(ValueLayout.JAVA_FLOAT, 40), a.get(ValueLayout.JAVA_FLOAT, 40));
+            // An evaluation that needs a larger buffer invalidates every earlier view.
+            s.evaluateAll(new int[] {5, 6, 7});
+            Refused.with(IllegalStateException.class, () -> a.get(ValueLayout.JAVA_FLOAT, 0), "closed");
+            Refused.with(IllegalStateException.class, () -> b.get(ValueLayout.JAVA_FLOAT, 0), "closed");
         }
     }
 
@@ -167,6 +172,30 @@ class SessionTest {
         s.close();
         Refused.with(SessionStateException.class, () -> s.evaluate(new int[] {1}), "closed");
         Refused.with(SessionStateException.class, s::position, "closed");
+    }
+
+    @Test
+    void matmulAppliesAWeightMatrixOfTheModel() {
+        try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(8, 2));
+                java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            TensorInfo up = m.tensors().stream().filter(t -> t.name().equals("blk.1.ffn_up.weight")).findFirst().orElseThrow();
+            int cols = (int) up.shape()[0], rows = (int) up.shape()[1];
+            // Two rows of x: one-hot at column 3 and at column 7 pick those columns of the F32 matrix.
+            MemorySegment x = a.allocate(ValueLayout.JAVA_FLOAT, 2L * cols), y = a.allocate(ValueLayout.JAVA_FLOAT, 2L * rows);
+            x.setAtIndex(ValueLayout.JAVA_FLOAT, 3, 1f);
+            x.setAtIndex(ValueLayout.JAVA_FLOAT, cols + 7, 1f);
+            s.matmul("blk.1.ffn_up.weight", x, 2, y);
+            for (int r = 0; r < rows; r++) {
+                assertEquals(up.data().getAtIndex(ValueLayout.JAVA_FLOAT, (long) r * cols + 3), y.getAtIndex(ValueLayout.JAVA_FLOAT, r));
+                assertEquals(up.data().getAtIndex(ValueLayout.JAVA_FLOAT, (long) r * cols + 7),
+                        y.getAtIndex(ValueLayout.JAVA_FLOAT, rows + r));
+            }
+            Refused.with(InvalidArgumentException.class, () -> s.matmul("blk.9.nothing", x, 1, y), "blk.9.nothing");
+            Refused.with(InvalidArgumentException.class, () -> s.matmul("blk.1.attn_norm.weight", x, 1, y),
+                    "not a weight matrix of the forward pass");
+            Refused.with(InvalidArgumentException.class, () -> s.matmul("blk.1.ffn_up.weight", x, 3, y), "3 rows");
+            Refused.with(InvalidArgumentException.class, () -> s.matmul("blk.1.ffn_up.weight", x, 0, y), "0");
+        }
     }
 
     @Test
