@@ -113,3 +113,25 @@ TEST(fp16_rounding_is_nearest_even) {
     CHECK(f32_to_bf16(1.0f + std::ldexp(1.0f, -8)) == 0x3F80);       // halfway: even
     CHECK(f32_to_bf16(1.0f + 3 * std::ldexp(1.0f, -8)) == 0x3F82);
 }
+
+// F16 rows are converted by the CPU's F16C instructions where it has them: every one of the
+// 65536 half values converts as the portable conversion does (NaNs stay NaNs).
+TEST(f16_rows_convert_every_value_exactly) {
+    std::vector<uint8_t> row(65536 * 2);
+    for (uint32_t h = 0; h < 65536; ++h) {
+        row[2 * h] = static_cast<uint8_t>(h & 0xff);
+        row[2 * h + 1] = static_cast<uint8_t>(h >> 8);
+    }
+    std::vector<float> y(65536);
+    dequantize_row(GGML_F16, row.data(), y.data(), 65536);
+    int wrong = 0;
+    for (uint32_t h = 0; h < 65536; ++h) {
+        const float ref = fp16_to_f32(static_cast<uint16_t>(h));
+        if (std::isnan(ref)) {
+            wrong += !std::isnan(y[h]);
+        } else {
+            wrong += std::memcmp(&ref, &y[h], 4) != 0;
+        }
+    }
+    CHECK(wrong == 0);
+}

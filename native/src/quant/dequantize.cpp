@@ -1,6 +1,11 @@
 #include "quant/dequantize.h"
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "core/error.h"
+#include "kernels/clones.h"
 #include "gguf/ggml_type.h"
 #include "quant/half.h"
 
@@ -10,11 +15,38 @@ namespace {
 
 void deq_f32(const uint8_t *s, float *y, int64_t n) { std::memcpy(y, s, n * 4); }
 
-void deq_f16(const uint8_t *s, float *y, int64_t n) {
+void deq_f16_portable(const uint8_t *s, float *y, int64_t n) {
     for (int64_t i = 0; i < n; ++i) y[i] = fp16_to_f32(read_u16(s + 2 * i));
 }
 
-void deq_bf16(const uint8_t *s, float *y, int64_t n) {
+#if defined(__x86_64__)
+// The hardware conversion (exact, as the portable one) is ~20x faster: F16 weights are
+// dequantized row by row on every matmul.
+__attribute__((target("avx,f16c"))) void deq_f16_f16c(const uint8_t *s, float *y, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i *>(s + 2 * i))));
+    deq_f16_portable(s + 2 * i, y + i, n - i);
+}
+
+// F16C is not named separately: every CPU with AVX2 has it (older clangs cannot name it).
+bool cpu_has_f16c() {
+    static const bool has = [] {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") != 0;
+    }();
+    return has;
+}
+#endif
+
+void deq_f16(const uint8_t *s, float *y, int64_t n) {
+#if defined(__x86_64__)
+    if (cpu_has_f16c()) return deq_f16_f16c(s, y, n);
+#endif
+    deq_f16_portable(s, y, n);
+}
+
+TILLER_CLONES void deq_bf16(const uint8_t *s, float *y, int64_t n) {
     for (int64_t i = 0; i < n; ++i) y[i] = bf16_to_f32(read_u16(s + 2 * i));
 }
 
