@@ -8,17 +8,15 @@
 namespace tiller {
 
 namespace {
-// A short busy-wait hint (no system call: sched_yield costs microseconds on a VM).
-inline void cpu_relax() {
+// A short busy-wait hint; every kYieldEvery spins the thread also yields, so that a waiter does not
+// hold a core that a descheduled thread of the same job (or another process) needs.
+constexpr int kYieldEvery = 256;
+
+inline void cpu_relax(int spin) {
 #if defined(__x86_64__)
     _mm_pause();
 #endif
-}
-
-void chunk(int64_t n, int parts, int index, int64_t *begin, int64_t *end) {
-    int64_t per = n / parts, rem = n % parts;
-    *begin = index * per + std::min<int64_t>(index, rem);
-    *end = *begin + per + (index < rem ? 1 : 0);
+    if (spin % kYieldEvery == kYieldEvery - 1) std::this_thread::yield();
 }
 }  // namespace
 
@@ -27,7 +25,7 @@ int ThreadPool::default_threads() {
     return hw == 0 ? 1 : static_cast<int>(hw);
 }
 
-ThreadPool::ThreadPool(int n_threads) : n_threads_(std::max(1, n_threads)) {
+ThreadPool::ThreadPool(int n_threads) : n_threads_(std::max(1, n_threads)), claimed_(static_cast<size_t>(n_threads_)) {
     for (int i = 1; i < n_threads_; ++i) workers_.emplace_back([this, i] { worker(i); });
 }
 
@@ -41,53 +39,66 @@ ThreadPool::~ThreadPool() {
     for (auto &t : workers_) t.join();
 }
 
+// Own share first, in order (each thread streams one contiguous range, as with a static split),
+// then whatever the others have not claimed.
+void ThreadPool::run_chunks(Job &job, int index) {
+    const int64_t threads = n_threads_;
+    for (int64_t k = 0; k < threads; ++k) {
+        const int64_t share = (index + k) % threads;
+        const int64_t lo = job.n * share / threads, len = job.n * (share + 1) / threads - lo;
+        for (int64_t c; (c = claimed_[share].fetch_add(1, std::memory_order_relaxed)) < kChunks;) {
+            const int64_t b = lo + len * c / kChunks, e = lo + len * (c + 1) / kChunks;
+            if (b < e) (*job.fn)(b, e, index);
+            job.done.fetch_add(1, std::memory_order_release);
+        }
+    }
+}
+
 void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64_t, int)> &fn) {
     if (n <= 0) return;
     if (n_threads_ == 1 || n == 1) {
         fn(0, n, 0);
         return;
     }
+    Job job;
+    job.fn = &fn;
+    job.n = n;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        job_ = &fn;
-        job_n_ = n;
-        pending_.store(n_threads_ - 1);
+        for (auto &c : claimed_) c.store(0, std::memory_order_relaxed);
+        job_ = &job;
         generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
-    int64_t b, e;
-    chunk(n, n_threads_, 0, &b, &e);
-    if (b < e) fn(b, e, 0);
-    // Spin first: the other chunks usually finish within microseconds of ours.
-    for (int spin = 0; spin < 200000 && pending_.load(std::memory_order_acquire) != 0; ++spin) cpu_relax();
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_cv_.wait(lock, [this] { return pending_.load() == 0; });
-    job_ = nullptr;
+    run_chunks(job, 0);
+    // Every chunk is claimed; wait for the ones still running elsewhere.
+    const int64_t total = n_threads_ * kChunks;
+    for (int spin = 0; job.done.load(std::memory_order_acquire) < total; ++spin) cpu_relax(spin);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        job_ = nullptr;  // no worker joins from now on
+    }
+    // A worker that joined may still be about to find no chunk left: the job lives until it leaves.
+    for (int spin = 0; active_.load(std::memory_order_acquire) != 0; ++spin) cpu_relax(spin);
 }
 
 void ThreadPool::worker(int index) {
     uint64_t seen = 0;
     for (;;) {
-        const std::function<void(int64_t, int64_t, int)> *job = nullptr;
-        int64_t n = 0;
+        Job *job = nullptr;
         {
             // Spin a little before parking so that back-to-back jobs do not pay a futex wake.
-            for (int spin = 0; spin < 100000 && generation_.load(std::memory_order_acquire) == seen; ++spin) cpu_relax();
+            for (int spin = 0; spin < 100000 && generation_.load(std::memory_order_acquire) == seen; ++spin) cpu_relax(spin);
             std::unique_lock<std::mutex> lock(mutex_);
             wake_.wait(lock, [&] { return generation_.load() != seen; });
             seen = generation_.load();
             if (stop_) return;
             job = job_;
-            n = job_n_;
+            if (job) active_.fetch_add(1, std::memory_order_acq_rel);
         }
         if (job) {
-            int64_t b, e;
-            chunk(n, n_threads_, index, &b, &e);
-            if (b < e) (*job)(b, e, index);
-        }
-        if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-            std::lock_guard<std::mutex> lock(mutex_);
-            done_cv_.notify_all();
+            run_chunks(*job, index);
+            active_.fetch_sub(1, std::memory_order_acq_rel);
         }
     }
 }

@@ -1,5 +1,7 @@
-// A small fork-join worker pool: parallel_for splits [0, n) into contiguous chunks, one per
-// thread, and the calling thread works on the first chunk. Workers spin briefly, then park.
+// A small fork-join worker pool. parallel_for gives each thread (the caller is thread 0) a
+// contiguous share of [0, n), cut into a few chunks that it claims in order; a thread done with
+// its share takes unclaimed chunks of the others, so that a thread the OS has descheduled delays
+// only the chunk it is in. Idle workers spin briefly, yielding now and then, then park.
 #pragma once
 
 #include <atomic>
@@ -27,17 +29,24 @@ public:
     static int default_threads();
 
 private:
+    struct Job {
+        const std::function<void(int64_t, int64_t, int)> *fn;
+        int64_t n;
+        std::atomic<int64_t> done{0};  // chunks finished, of n_threads_ * kChunks
+    };
+    static constexpr int64_t kChunks = 4;  // per thread's share
+
     void worker(int index);
+    void run_chunks(Job &job, int index);
 
     int n_threads_;
     std::vector<std::thread> workers_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    std::condition_variable done_cv_;
-    const std::function<void(int64_t, int64_t, int)> *job_ = nullptr;
-    int64_t job_n_ = 0;
+    Job *job_ = nullptr;            // the job workers may join, under mutex_
     std::atomic<uint64_t> generation_{0};
-    std::atomic<int> pending_{0};
+    std::atomic<int> active_{0};    // workers inside a job; the caller waits for 0 before returning
+    std::vector<std::atomic<int64_t>> claimed_;  // per share: chunks claimed so far (reset per job)
     bool stop_ = false;
 };
 
