@@ -1,9 +1,9 @@
 // Whether packed kernels are in use, and the activation quantizer they read.
-#include <cmath>
 #include <cstdlib>
 #include <cstring>
 
 #include "gguf/ggml_type.h"
+#include "kernels/act_quant.h"
 #include "kernels/clones.h"
 #include "kernels/packed.h"
 #include "kernels/qdot.h"
@@ -39,23 +39,11 @@ PackedKernelFn packed_kernel(int32_t type) {
     }
 }
 
-// Rounds as quantize_activations does, so packed and unpacked kernels see the same quants.
 TILLER_CLONES void quantize_activations_packed(const float *x, PackedActBlock *out, int64_t n) {
     for (int64_t b = 0; b < n / 32; ++b, x += 32) {
-        float amax = 0;
-        for (int j = 0; j < 32; ++j) {
-            const float a = std::fabs(x[j]);
-            amax = a > amax ? a : amax;
-        }
-        const float id = amax > 0 ? 127.0f / amax : 0.0f;
         PackedActBlock &o = out[b];
-        o.d = amax / 127.0f;
-        int lo = 0, hi = 0;
-        for (int j = 0; j < 32; ++j) {
-            const int v = static_cast<int>(std::nearbyint(x[j] * id));
-            o.q[j] = static_cast<int8_t>(v);
-            if (j < 16) lo += v; else hi += v;
-        }
+        int lo, hi;
+        o.d = quantize_block32(x, o.q, &lo, &hi);
         o.ds = o.d * static_cast<float>(lo + hi);
         o.m8 = -8 * (lo + hi);
         o.m128 = -128 * (lo + hi);

@@ -8,8 +8,6 @@ import de.kherud.llama.args.LogFormat;
 import dev.tiller.Model;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -96,8 +94,8 @@ public final class InferencePeerBench {
         try (Model tm = Model.load(path); Session ts = tm.newSession(new SessionOptions(p + gen + 1, threads))) {
             int nVocab = tm.info().vocabularySize();
             int[] prompt = new SplittableRandom(1).ints(p, 0, nVocab).toArray();
-            tiller(ts, prompt, gen, nVocab); // warm-up
-            return tiller(ts, prompt, gen, nVocab);
+            tiller(ts, prompt, gen); // warm-up
+            return tiller(ts, prompt, gen);
         }
     }
 
@@ -116,12 +114,12 @@ public final class InferencePeerBench {
         }
     }
 
-    static double[] tiller(Session s, int[] prompt, int gen, int nVocab) {
+    static double[] tiller(Session s, int[] prompt, int gen) {
         s.reset();
         long t0 = System.nanoTime();
-        MemorySegment logits = s.evaluate(prompt);
+        s.evaluate(prompt);
         long t1 = System.nanoTime();
-        for (int i = 0; i < gen; i++) logits = s.evaluate(new int[] {argmax(logits, nVocab)});
+        for (int i = 0; i < gen; i++) s.evaluate(new int[] {s.logitStats(0).argmax()});
         long t2 = System.nanoTime();
         return new double[] {prompt.length / ((t1 - t0) / 1e9), gen / ((t2 - t1) / 1e9)};
     }
@@ -138,19 +136,6 @@ public final class InferencePeerBench {
         if (n < 2) throw new IllegalStateException("java-llama.cpp streamed " + n + " outputs, expected " + gen);
         double step = (last - first) / 1e9 / (n - 1);
         return new double[] {p / ((first - t0) / 1e9 - step), 1 / step};
-    }
-
-    static int argmax(MemorySegment logits, int n) {
-        int best = 0;
-        float bv = logits.getAtIndex(ValueLayout.JAVA_FLOAT, 0);
-        for (int i = 1; i < n; i++) {
-            float v = logits.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-            if (v > bv) {
-                bv = v;
-                best = i;
-            }
-        }
-        return best;
     }
 
     static double median(double[] v) {

@@ -3,8 +3,6 @@ package dev.tiller.cli;
 import dev.tiller.Model;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -58,10 +56,10 @@ final class BenchCommand implements Callable<Integer> {
             SplittableRandom rnd = new SplittableRandom(1);
             int[] prompt = new int[promptTokens];
             for (int i = 0; i < prompt.length; i++) prompt[i] = rnd.nextInt(nVocab);
-            run(s, prompt, nVocab); // warm-up
+            run(s, prompt); // warm-up
             double[] pp = new double[repetitions], tg = new double[repetitions];
             for (int r = 0; r < repetitions; r++) {
-                double[] res = run(s, prompt, nVocab);
+                double[] res = run(s, prompt);
                 pp[r] = res[0];
                 tg[r] = res[1];
             }
@@ -81,27 +79,14 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private double[] run(Session s, int[] prompt, int nVocab) {
+    private double[] run(Session s, int[] prompt) {
         s.reset();
         long t0 = System.nanoTime();
-        MemorySegment logits = s.evaluate(prompt);
+        s.evaluate(prompt);
         long t1 = System.nanoTime();
-        for (int i = 0; i < genTokens; i++) logits = s.evaluate(new int[] {argmax(logits, nVocab)});
+        for (int i = 0; i < genTokens; i++) s.evaluate(new int[] {s.logitStats(0).argmax()});
         long t2 = System.nanoTime();
         return new double[] {prompt.length / ((t1 - t0) / 1e9), genTokens / ((t2 - t1) / 1e9)};
-    }
-
-    private static int argmax(MemorySegment logits, int n) {
-        int best = 0;
-        float bv = logits.getAtIndex(ValueLayout.JAVA_FLOAT, 0);
-        for (int i = 1; i < n; i++) {
-            float v = logits.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-            if (v > bv) {
-                bv = v;
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static double median(double[] v) {
