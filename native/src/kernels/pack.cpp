@@ -16,9 +16,6 @@ namespace tiller {
 
 namespace {
 
-constexpr int64_t kTileQ8 = 32 + 512, kTileQ4 = 32 + 256;
-constexpr int64_t kSuperQ4K = 128 + 8 * (32 + 256), kSuperQ6K = 64 + 8 * (32 + 256 + 128);
-
 // Element e (0..31) of row r in a tile's vectors.
 inline void put8(uint8_t *v, int r, int e, uint8_t u) { v[64 * (e / 4) + 4 * r + e % 4] = u; }
 inline void put4(uint8_t *v, int r, int e, uint8_t u) {
@@ -32,14 +29,14 @@ inline void put_f32(uint8_t *p, int r, float f) { std::memcpy(p + 4 * r, &f, 4);
 
 // Each packer writes row r of a group from one source row (rows past the matrix stay zero).
 void pack_q8_0(const uint8_t *src, int64_t nb, uint8_t *g, int r) {
-    for (int64_t b = 0; b < nb; ++b, src += 34, g += kTileQ8) {
+    for (int64_t b = 0; b < nb; ++b, src += 34, g += kPackTileQ8_0) {
         std::memcpy(g + 2 * r, src, 2);
         for (int e = 0; e < 32; ++e) put8(g + 32, r, e, static_cast<uint8_t>(static_cast<int8_t>(src[2 + e]) + 128));
     }
 }
 
 void pack_q4_0(const uint8_t *src, int64_t nb, uint8_t *g, int r) {
-    for (int64_t b = 0; b < nb; ++b, src += 18, g += kTileQ4) {
+    for (int64_t b = 0; b < nb; ++b, src += 18, g += kPackTileQ4_0) {
         std::memcpy(g + 2 * r, src, 2);
         for (int e = 0; e < 16; ++e) {
             put4(g + 32, r, e, src[2 + e] & 0x0f);
@@ -59,11 +56,11 @@ void scale_min_k4(int j, const uint8_t *q, uint8_t *sc, uint8_t *m) {
 }
 
 void pack_q4_k(const uint8_t *src, int64_t nsb, uint8_t *g, int r) {
-    for (int64_t s = 0; s < nsb; ++s, src += 144, g += kSuperQ4K) {
+    for (int64_t s = 0; s < nsb; ++s, src += 144, g += kPackSuperQ4_K) {
         put_f32(g, r, fp16_to_f32(read_u16(src)));
         put_f32(g + 64, r, fp16_to_f32(read_u16(src + 2)));
         uint8_t *tile = g + 128;
-        for (int j = 0; j < 8; ++j, tile += 32 + 256) {
+        for (int j = 0; j < 8; ++j, tile += kPackTileQ4_K) {
             scale_min_k4(j, src + 4, tile + r, tile + 16 + r);
             const uint8_t *q = src + 16 + 32 * (j / 2);
             for (int e = 0; e < 32; ++e) put4(tile + 32, r, e, j % 2 ? q[e] >> 4 : q[e] & 0x0f);
@@ -72,12 +69,12 @@ void pack_q4_k(const uint8_t *src, int64_t nsb, uint8_t *g, int r) {
 }
 
 void pack_q6_k(const uint8_t *src, int64_t nsb, uint8_t *g, int r) {
-    for (int64_t s = 0; s < nsb; ++s, src += 210, g += kSuperQ6K) {
+    for (int64_t s = 0; s < nsb; ++s, src += 210, g += kPackSuperQ6_K) {
         const uint8_t *ql = src, *qh = src + 128;
         const uint8_t *sc = src + 192;
         put_f32(g, r, fp16_to_f32(read_u16(src + 208)));
         uint8_t *tile = g + 64;
-        for (int j = 0; j < 8; ++j, tile += 32 + 256 + 128) {
+        for (int j = 0; j < 8; ++j, tile += kPackTileQ6_K) {
             const int half = j / 4, k = j % 4;
             tile[r] = sc[2 * j];
             tile[16 + r] = sc[2 * j + 1];
@@ -94,10 +91,10 @@ void pack_q6_k(const uint8_t *src, int64_t nsb, uint8_t *g, int r) {
 
 int64_t group_bytes(int32_t type, int64_t n_cols) {
     switch (type) {
-        case GGML_Q8_0: return n_cols / 32 * kTileQ8;
-        case GGML_Q4_0: return n_cols / 32 * kTileQ4;
-        case GGML_Q4_K: return n_cols / 256 * kSuperQ4K;
-        case GGML_Q6_K: return n_cols / 256 * kSuperQ6K;
+        case GGML_Q8_0: return n_cols / 32 * kPackTileQ8_0;
+        case GGML_Q4_0: return n_cols / 32 * kPackTileQ4_0;
+        case GGML_Q4_K: return n_cols / 256 * kPackSuperQ4_K;
+        case GGML_Q6_K: return n_cols / 256 * kPackSuperQ6_K;
         default: return 0;
     }
 }

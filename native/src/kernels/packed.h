@@ -26,6 +26,11 @@ namespace tiller {
 struct WeightView;
 
 constexpr int64_t kPackRows = 16;
+// Bytes of 16 rows' tiles: per 32 elements (Q8_0, Q4_0), per 256-element super-block (Q4_K, Q6_K)
+// with the tile of each 32 inside it.
+constexpr int64_t kPackTileQ8_0 = 32 + 512, kPackTileQ4_0 = 32 + 256;
+constexpr int64_t kPackTileQ4_K = 32 + 256, kPackSuperQ4_K = 128 + 8 * kPackTileQ4_K;
+constexpr int64_t kPackTileQ6_K = 32 + 256 + 128, kPackSuperQ6_K = 64 + 8 * kPackTileQ6_K;
 
 // A quantized activation block with the sums the packed kernels take back out.
 struct PackedActBlock {

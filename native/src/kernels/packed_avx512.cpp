@@ -50,10 +50,9 @@ inline void dot8(const __m512i *lo, const __m512i *hi, const int8_t *a, __m512i 
 }
 
 struct Q8_0 {
-    static constexpr int64_t kTile = 544;
     template <int T>
     static void tile(const uint8_t *g, const PackedActBlock *x, int64_t nb, __m512 *acc) {
-        for (int64_t b = 0; b < nb; ++b, g += kTile) {
+        for (int64_t b = 0; b < nb; ++b, g += kPackTileQ8_0) {
             const __m512 d = half16(g);
             __m512i lo[4], hi[4];
             for (int k = 0; k < 4; ++k) {
@@ -71,10 +70,9 @@ struct Q8_0 {
 };
 
 struct Q4_0 {
-    static constexpr int64_t kTile = 288;
     template <int T>
     static void tile(const uint8_t *g, const PackedActBlock *x, int64_t nb, __m512 *acc) {
-        for (int64_t b = 0; b < nb; ++b, g += kTile) {
+        for (int64_t b = 0; b < nb; ++b, g += kPackTileQ4_0) {
             const __m512 d = half16(g);
             __m512i lo[4], hi[4];
             nibbles(g + 32, lo, hi);
@@ -91,10 +89,10 @@ struct Q4_0 {
 struct Q4_K {
     template <int T>
     static void tile(const uint8_t *g, const PackedActBlock *x, int64_t nb, __m512 *acc) {
-        for (int64_t b = 0; b < nb; g += 2432) {
+        for (int64_t b = 0; b < nb; g += kPackSuperQ4_K) {
             const __m512 d = _mm512_loadu_ps(g), dmin = _mm512_loadu_ps(g + 64);
             const uint8_t *tile = g + 128;
-            for (int j = 0; j < 8; ++j, ++b, tile += 288) {
+            for (int j = 0; j < 8; ++j, ++b, tile += kPackTileQ4_K) {
                 const __m512 sc = _mm512_mul_ps(u8x16(tile), d), mn = _mm512_mul_ps(u8x16(tile + 16), dmin);
                 __m512i lo[4], hi[4];
                 nibbles(tile + 32, lo, hi);
@@ -129,10 +127,10 @@ struct Q6_K {
     }
     template <int T>
     static void tile(const uint8_t *g, const PackedActBlock *x, int64_t nb, __m512 *acc) {
-        for (int64_t b = 0; b < nb; g += 3392) {
+        for (int64_t b = 0; b < nb; g += kPackSuperQ6_K) {
             const __m512 d = _mm512_loadu_ps(g);
             const uint8_t *tile = g + 64;
-            for (int j = 0; j < 8; ++j, ++b, tile += 416) {
+            for (int j = 0; j < 8; ++j, ++b, tile += kPackTileQ6_K) {
                 const __m512 s_lo = _mm512_mul_ps(i8x16(tile), d), s_hi = _mm512_mul_ps(i8x16(tile + 16), d);
                 const __m512i h0 = load(tile + 288), h1 = load(tile + 352);
                 __m512i lo[4], hi[4];
