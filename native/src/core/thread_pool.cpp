@@ -10,9 +10,9 @@ namespace tiller {
 namespace {
 // A short busy-wait hint; every kYieldEvery spins the thread also yields, so that a waiter does not
 // hold a core that a descheduled thread of the same job (or another process) needs.
-constexpr int kYieldEvery = 256;
+constexpr unsigned kYieldEvery = 256;
 
-inline void cpu_relax(int spin) {
+inline void cpu_relax(unsigned spin) {
 #if defined(__x86_64__)
     _mm_pause();
 #endif
@@ -73,13 +73,13 @@ void ThreadPool::parallel_for(int64_t n, const std::function<void(int64_t, int64
     run_chunks(job, 0);
     // Every chunk is claimed; wait for the ones still running elsewhere.
     const int64_t total = n_threads_ * kChunks;
-    for (int spin = 0; job.done.load(std::memory_order_acquire) < total; ++spin) cpu_relax(spin);
+    for (unsigned spin = 0; job.done.load(std::memory_order_acquire) < total; ++spin) cpu_relax(spin);
     {
         std::lock_guard<std::mutex> lock(mutex_);
         job_ = nullptr;  // no worker joins from now on
     }
     // A worker that joined may still be about to find no chunk left: the job lives until it leaves.
-    for (int spin = 0; active_.load(std::memory_order_acquire) != 0; ++spin) cpu_relax(spin);
+    for (unsigned spin = 0; active_.load(std::memory_order_acquire) != 0; ++spin) cpu_relax(spin);
 }
 
 void ThreadPool::worker(int index) {
@@ -88,7 +88,7 @@ void ThreadPool::worker(int index) {
         Job *job = nullptr;
         {
             // Spin a little before parking so that back-to-back jobs do not pay a futex wake.
-            for (int spin = 0; spin < 100000 && generation_.load(std::memory_order_acquire) == seen; ++spin) cpu_relax(spin);
+            for (unsigned spin = 0; spin < 100000 && generation_.load(std::memory_order_acquire) == seen; ++spin) cpu_relax(spin);
             std::unique_lock<std::mutex> lock(mutex_);
             wake_.wait(lock, [&] { return generation_.load() != seen; });
             seen = generation_.load();
