@@ -25,24 +25,36 @@ void weight_row(const WeightView &w, int64_t row, float *dst) {
 }
 
 namespace {
-// Quantized weights: activations become 8-bit blocks once, then integer SIMD dot products, each
-// weight row dotted with up to 4 activation rows while its blocks are unpacked.
-void matmul_quantized(ThreadPool &pool, const WeightView &w, QDotFn fn, const float *x, int64_t t, float *y) {
-    const int64_t nb = w.n_cols / 32;
-    thread_local std::vector<ActBlock> acts;
+// Activations as 8-bit blocks, once per matrix (rows in parallel), in a per-thread buffer reused
+// across calls.
+template <class Block, void (*Quantize)(const float *, Block *, int64_t)>
+Block *quantize_rows(ThreadPool &pool, const float *x, int64_t t, int64_t n_cols) {
+    const int64_t nb = n_cols / 32;
+    thread_local std::vector<Block> acts;
     acts.resize(static_cast<size_t>(t * nb));
-    ActBlock *xq = acts.data();
+    Block *xq = acts.data();
     if (t == 1) {
-        quantize_activations(x, xq, w.n_cols);
+        Quantize(x, xq, n_cols);
     } else {
         pool.parallel_for(t, [&](int64_t i0, int64_t i1, int) {
-            for (int64_t i = i0; i < i1; ++i) quantize_activations(x + i * w.n_cols, xq + i * nb, w.n_cols);
+            for (int64_t i = i0; i < i1; ++i) Quantize(x + i * n_cols, xq + i * nb, n_cols);
         });
     }
-    // Token tiles small enough that their activations stay in L2 while every weight row of the
-    // matrix streams past them once per tile.
-    const int64_t tile_bytes = nb * static_cast<int64_t>(sizeof(ActBlock));
-    const int64_t tile = std::max<int64_t>(4, std::min<int64_t>(64, (kTileBudget / tile_bytes) / 4 * 4));
+    return xq;
+}
+
+// Token tiles small enough that their activations stay in L2 while every weight row of the
+// matrix streams past them once per tile.
+int64_t token_tile(int64_t row_bytes) {
+    return std::max<int64_t>(4, std::min<int64_t>(64, (kTileBudget / row_bytes) / 4 * 4));
+}
+
+// Quantized weights: integer SIMD dot products, each weight row dotted with up to 4 activation
+// rows while its blocks are unpacked.
+void matmul_quantized(ThreadPool &pool, const WeightView &w, QDotFn fn, const float *x, int64_t t, float *y) {
+    const int64_t nb = w.n_cols / 32;
+    const ActBlock *xq = quantize_rows<ActBlock, quantize_activations>(pool, x, t, w.n_cols);
+    const int64_t tile = token_tile(nb * static_cast<int64_t>(sizeof(ActBlock)));
     const int64_t n_blocks = (w.n_rows + kRowBlock - 1) / kRowBlock;
     for (int64_t i0 = 0; i0 < t; i0 += tile) {
         const int64_t i1 = std::min(t, i0 + tile);
@@ -64,21 +76,12 @@ void matmul_quantized(ThreadPool &pool, const WeightView &w, QDotFn fn, const fl
         });
     }
 }
+
 // Repacked weights: groups of 16 rows split across the pool, token tiles as above.
 void matmul_packed(ThreadPool &pool, const PackedWeight &w, PackedKernelFn fn, const float *x, int64_t t, float *y) {
     const int64_t nb = w.n_cols / 32;
-    thread_local std::vector<PackedActBlock> acts;
-    acts.resize(static_cast<size_t>(t * nb));
-    PackedActBlock *xq = acts.data();
-    if (t == 1) {
-        quantize_activations_packed(x, xq, w.n_cols);
-    } else {
-        pool.parallel_for(t, [&](int64_t i0, int64_t i1, int) {
-            for (int64_t i = i0; i < i1; ++i) quantize_activations_packed(x + i * w.n_cols, xq + i * nb, w.n_cols);
-        });
-    }
-    const int64_t tile_bytes = nb * static_cast<int64_t>(sizeof(PackedActBlock));
-    const int64_t tile = std::max<int64_t>(4, std::min<int64_t>(64, (kTileBudget / tile_bytes) / 4 * 4));
+    const PackedActBlock *xq = quantize_rows<PackedActBlock, quantize_activations_packed>(pool, x, t, w.n_cols);
+    const int64_t tile = token_tile(nb * static_cast<int64_t>(sizeof(PackedActBlock)));
     for (int64_t i0 = 0; i0 < t; i0 += tile) {
         const int64_t n = std::min(t, i0 + tile) - i0;
         pool.parallel_for(w.n_groups, [&](int64_t g0, int64_t g1, int) { fn(w, xq + i0 * nb, n, g0, g1, y + i0 * w.n_rows); });

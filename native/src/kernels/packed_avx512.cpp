@@ -49,36 +49,36 @@ inline void dot8(const __m512i *lo, const __m512i *hi, const int8_t *a, __m512i 
     }
 }
 
+// Q8_0 and Q4_0: one f16 scale per row and 32 quants, unsigned with the offset (128, 8) taken
+// back out through the activation block's precomputed sum.
 struct Q8_0 {
-    template <int T>
-    static void tile(const uint8_t *g, const PackedActBlock *x, int64_t nb, __m512 *acc) {
-        for (int64_t b = 0; b < nb; ++b, g += kPackTileQ8_0) {
-            const __m512 d = half16(g);
-            __m512i lo[4], hi[4];
-            for (int k = 0; k < 4; ++k) {
-                lo[k] = load(g + 32 + 64 * k);
-                hi[k] = load(g + 32 + 64 * (k + 4));
-            }
-            for (int t = 0; t < T; ++t) {
-                const PackedActBlock &a = x[t * nb + b];
-                __m512i s0 = _mm512_set1_epi32(a.m128), s1 = _mm512_setzero_si512();
-                dot8(lo, hi, a.q, s0, s1);
-                acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)), _mm512_mul_ps(d, _mm512_set1_ps(a.d)), acc[t]);
-            }
+    static constexpr int64_t kTile = kPackTileQ8_0;
+    static void unpack(const uint8_t *q, __m512i *lo, __m512i *hi) {
+        for (int k = 0; k < 4; ++k) {
+            lo[k] = load(q + 64 * k);
+            hi[k] = load(q + 64 * (k + 4));
         }
     }
+    static int32_t offset_sum(const PackedActBlock &a) { return a.m128; }
 };
 
 struct Q4_0 {
+    static constexpr int64_t kTile = kPackTileQ4_0;
+    static void unpack(const uint8_t *q, __m512i *lo, __m512i *hi) { nibbles(q, lo, hi); }
+    static int32_t offset_sum(const PackedActBlock &a) { return a.m8; }
+};
+
+template <class F>
+struct Legacy {
     template <int T>
     static void tile(const uint8_t *g, const PackedActBlock *x, int64_t nb, __m512 *acc) {
-        for (int64_t b = 0; b < nb; ++b, g += kPackTileQ4_0) {
+        for (int64_t b = 0; b < nb; ++b, g += F::kTile) {
             const __m512 d = half16(g);
             __m512i lo[4], hi[4];
-            nibbles(g + 32, lo, hi);
+            F::unpack(g + 32, lo, hi);
             for (int t = 0; t < T; ++t) {
                 const PackedActBlock &a = x[t * nb + b];
-                __m512i s0 = _mm512_set1_epi32(a.m8), s1 = _mm512_setzero_si512();
+                __m512i s0 = _mm512_set1_epi32(F::offset_sum(a)), s1 = _mm512_setzero_si512();
                 dot8(lo, hi, a.q, s0, s1);
                 acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(s0, s1)), _mm512_mul_ps(d, _mm512_set1_ps(a.d)), acc[t]);
             }
@@ -173,7 +173,7 @@ void run(const PackedWeight &w, const PackedActBlock *x, int64_t t, int64_t g0, 
     }
 }
 
-const PackedKernels kKernels = {run<Q8_0>, run<Q4_0>, run<Q4_K>, run<Q6_K>};
+const PackedKernels kKernels = {run<Legacy<Q8_0>>, run<Legacy<Q4_0>>, run<Q4_K>, run<Q6_K>};
 
 }  // namespace
 
