@@ -1,7 +1,5 @@
 package dev.tiller;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
@@ -42,16 +40,15 @@ public final class BehaviorEval {
         s.captureLayers(layer);
         s.reset();
         s.evaluate(tokens);
-        int d = model.info().embeddingLength();
-        return s.captured(layer).asSlice((long) (tokens.length - 2) * d * 4, (long) d * 4).toArray(ValueLayout.JAVA_FLOAT);
+        return s.captured(layer).row(tokens.length - 2);
     }
 
     /** p(matching) / (p(A) + p(B)) for one item, with whatever steering the session carries. */
     public double score(Session s, AbDataset.Item item) {
         int yes = letterToken(item.matchingLetter()), no = letterToken(item.notMatchingLetter());
         s.reset();
-        MemorySegment logits = s.evaluate(promptWith(item.question(), "("));
-        double ly = logits.getAtIndex(ValueLayout.JAVA_FLOAT, yes), ln = logits.getAtIndex(ValueLayout.JAVA_FLOAT, no);
+        FloatView logits = s.evaluate(promptWith(item.question(), "("));
+        double ly = logits.get(0, yes), ln = logits.get(0, no);
         // Softmax restricted to the two letters: the full normaliser cancels out.
         double m = Math.max(ly, ln);
         double ey = Math.exp(ly - m), en = Math.exp(ln - m);

@@ -1,6 +1,5 @@
 package dev.tiller;
 
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
@@ -10,7 +9,7 @@ import java.util.List;
 public record FeatureStats(long tokens, double[] firingFrequency, double[] meanActivation) {
 
     public static FeatureStats over(Session session, Sae sae, int layer, List<int[]> sequences) {
-        int m = sae.dSae(), d = sae.dModel();
+        int m = sae.dSae();
         long[] fired = new long[m];
         double[] sum = new double[m];
         long tokens = 0;
@@ -18,9 +17,9 @@ public record FeatureStats(long tokens, double[] firingFrequency, double[] meanA
         for (int[] seq : sequences) {
             session.reset();
             session.evaluate(seq);
-            float[] flat = session.captured(layer).toArray(ValueLayout.JAVA_FLOAT);
-            float[][] rows = new float[seq.length][d];
-            for (int t = 0; t < seq.length; t++) System.arraycopy(flat, t * d, rows[t], 0, d);
+            FloatView captured = session.captured(layer);
+            float[][] rows = new float[seq.length][];
+            for (int t = 0; t < seq.length; t++) rows[t] = captured.row(t);
             for (float[] f : sae.encode(rows)) {
                 for (int c = 0; c < m; c++) {
                     if (f[c] != 0) {

@@ -1,6 +1,5 @@
 package dev.tiller;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
@@ -26,7 +25,7 @@ public final class Generation implements Iterator<GeneratedToken>, AutoCloseable
     private volatile boolean cancelled;
     private FinishReason finish;
     private GeneratedToken next;
-    private MemorySegment logits;
+    private FloatView logits;
     private int pendingToken = -1;
     private int generated;
     private long promptNanos, genNanos;
@@ -110,7 +109,7 @@ public final class Generation implements Iterator<GeneratedToken>, AutoCloseable
             logits = session.evaluate(new int[] {pendingToken});
             pendingToken = -1;
         }
-        int token = sampler.sample(logits, session.logitStats(0));
+        int token = sampler.sample(logits.segment(), session.logitStats(0));
         double logProb = sampler.lastLogProb();
         genNanos += System.nanoTime() - t0;
         for (int s : stopIds) {

@@ -18,9 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * capture and control vector. A session is driven by one thread at a time; a call while another
  * thread is inside the session fails with {@link SessionStateException} rather than corrupting it.
  *
- * <p>Logits and captured activations are views of native memory owned by the session (no copy).
- * A view stays valid until the next {@code evaluate}, {@code reset}, {@code rewind} or
- * {@code close}; using it afterwards throws {@link IllegalStateException}.
+ * <p>Logits and captured activations are {@link FloatView}s of native memory owned by the session
+ * (no copy). A view lasts until an evaluation moves or rewrites its buffer, {@code decodeGreedy},
+ * {@code captureLayers} or {@code close}; reading it afterwards throws
+ * {@link SessionStateException} naming the call that invalidated it.
  */
 public final class Session implements AutoCloseable {
     private final Model model;
@@ -30,12 +31,14 @@ public final class Session implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Arena arena = Arena.ofShared();
     private MemorySegment handle;
-    private Arena results = Arena.ofShared();
+    private ViewScope views = new ViewScope();
     private MemorySegment tokenBuffer = MemorySegment.NULL;
     private final MemorySegment statsBuffer = arena.allocate(16, 8);
     private int logitRowsHeld;
     private int[] capturedLayers = new int[0];
     private HookBridge hookBridge;
+    /** The scopes of recently invalidated views and what invalidated them (weak: forgotten with their segments). */
+    private final java.util.Map<MemorySegment.Scope, String> deadScopes = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     private Session(Model model, MemorySegment handle) {
         this.model = model;
@@ -60,18 +63,18 @@ public final class Session implements AutoCloseable {
 
     /**
      * Evaluates tokens appended at the current position and returns the logits of the last one
-     * ({@code n_vocab} floats), a view of the session's native buffer valid until the next
-     * evaluation. A later evaluation either reuses the buffer (the view then shows the newer
-     * logits; it stays safe to read) or, when it needs a larger buffer or captures residuals,
-     * invalidates the view (reading it throws {@link IllegalStateException}). Invalidating costs a
-     * handshake with every Java thread, so decoding one token at a time does not pay it.
+     * (a 1 x {@code n_vocab} view of the session's native buffer). A later evaluation either reuses
+     * the buffer (the view then shows the newer logits; it stays safe to read) or, when it needs a
+     * larger buffer or captures residuals, invalidates the view (reading it then throws
+     * {@link SessionStateException}). Invalidating costs a handshake with every Java thread, so
+     * decoding one token at a time does not pay it.
      */
-    public MemorySegment evaluate(int[] tokens) {
+    public FloatView evaluate(int[] tokens) {
         return run(tokens, false);
     }
 
-    /** Evaluates tokens and returns the logits of every one of them ({@code tokens.length x n_vocab} floats, row-major). */
-    public MemorySegment evaluateAll(int[] tokens) {
+    /** Evaluates tokens and returns the logits of every one of them ({@code tokens.length x n_vocab}, row-major). */
+    public FloatView evaluateAll(int[] tokens) {
         return run(tokens, true);
     }
 
@@ -112,7 +115,7 @@ public final class Session implements AutoCloseable {
     }
 
     /** The logits of the last evaluation (as returned by it). */
-    public MemorySegment logits() {
+    public FloatView logits() {
         enter();
         try {
             return logitsView();
@@ -142,7 +145,7 @@ public final class Session implements AutoCloseable {
         if (n < 0) throw new InvalidArgumentException(0, "token count must be >= 0, got " + n);
         enter();
         try {
-            beforeEvaluate(1);
+            beforeEvaluate(1, "decodeGreedy(" + n + ")");
             long bytes = (long) n * Integer.BYTES;
             if (tokenBuffer.byteSize() < bytes) tokenBuffer = arena.allocate(Math.max(bytes, 4096), 64);
             Native.check(tiller_session_decode_greedy(handle, n, tokenBuffer));
@@ -161,6 +164,8 @@ public final class Session implements AutoCloseable {
      */
     public void matmul(String tensor, MemorySegment x, int n, MemorySegment y) {
         Objects.requireNonNull(tensor, "tensor");
+        requireAlive(Objects.requireNonNull(x, "x"), "x");
+        requireAlive(Objects.requireNonNull(y, "y"), "y");
         TensorInfo t = model.tensors().stream().filter(i -> i.name().equals(tensor)).findFirst()
                 .orElseThrow(() -> new InvalidArgumentException(0, "'" + tensor + "' is not a tensor of the model"));
         long cols = t.shape()[0], rows = t.shape().length > 1 ? t.shape()[1] : 1;
@@ -178,6 +183,11 @@ public final class Session implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** {@link #matmul(String, MemorySegment, int, MemorySegment)} of the rows of a view (logits, captured residuals). */
+    public void matmul(String tensor, FloatView x, int n, MemorySegment y) {
+        matmul(tensor, Objects.requireNonNull(x, "x").segment(), n, y);
     }
 
     public int position() {
@@ -202,22 +212,23 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Forgets every token (the KV cache is reused). */
+    /** Forgets every token (the KV cache is reused). Views stay readable and keep their values. */
     public void reset() {
         enter();
         try {
-            invalidateViews();
             Native.check(tiller_session_reset(handle));
         } finally {
             lock.unlock();
         }
     }
 
-    /** Drops the last n tokens, so that evaluation continues from position {@code position() - n}. */
+    /**
+     * Drops the last n tokens, so that evaluation continues from position {@code position() - n}.
+     * Views stay readable and keep their values.
+     */
     public void rewind(int n) {
         enter();
         try {
-            invalidateViews();
             Native.check(tiller_session_rewind(handle, n));
         } finally {
             lock.unlock();
@@ -230,7 +241,7 @@ public final class Session implements AutoCloseable {
         enter();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment seg = layers.length == 0 ? MemorySegment.NULL : a.allocateFrom(ValueLayout.JAVA_INT, layers);
-            invalidateViews(); // the capture buffers of layers no longer captured are freed
+            invalidateViews("captureLayers(" + java.util.Arrays.toString(layers) + ")"); // buffers of layers no longer captured are freed
             Native.check(tiller_session_set_capture(handle, seg, layers.length));
             capturedLayers = layers.clone();
         } finally {
@@ -240,17 +251,19 @@ public final class Session implements AutoCloseable {
 
     /**
      * The residual stream after block {@code layer} for the tokens of the last evaluation:
-     * {@code n_tokens x n_embd} floats, row-major, viewed in native memory.
+     * {@code n_tokens x n_embd}, row-major, viewed in native memory (0 rows before any evaluation).
      */
-    public MemorySegment captured(int layer) {
+    public FloatView captured(int layer) {
         enter();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment data = a.allocate(ValueLayout.ADDRESS), rows = a.allocate(ValueLayout.JAVA_INT);
             Native.check(tiller_session_capture(handle, layer, data, rows));
-            long bytes = (long) rows.get(ValueLayout.JAVA_INT, 0) * nEmbd * Float.BYTES;
+            int n = rows.get(ValueLayout.JAVA_INT, 0);
+            long bytes = (long) n * nEmbd * Float.BYTES;
             MemorySegment p = Native.readPointer(data);
-            if (bytes == 0 || p.equals(MemorySegment.NULL)) return MemorySegment.NULL.reinterpret(0);
-            return p.reinterpret(bytes, results, null).asReadOnly();
+            String what = "resid_post(" + layer + ")";
+            if (bytes == 0 || p.equals(MemorySegment.NULL)) return new FloatView(MemorySegment.NULL.reinterpret(0), 0, nEmbd, what, views);
+            return new FloatView(p.reinterpret(bytes, views.arena(), null).asReadOnly(), n, nEmbd, what, views);
         } finally {
             lock.unlock();
         }
@@ -400,7 +413,8 @@ public final class Session implements AutoCloseable {
         lock.lock();
         try {
             if (handle == null) return;
-            results.close();
+            views.invalidate("close()");
+            deadScopes.put(views.arena().scope(), "close()");
             arena.close();
             Native.check(tiller_session_free(handle));
             handle = null;
@@ -409,12 +423,13 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    private MemorySegment run(int[] tokens, boolean all) {
+    private FloatView run(int[] tokens, boolean all) {
         Objects.requireNonNull(tokens, "tokens");
         if (tokens.length == 0) throw new InvalidArgumentException(0, "no tokens to evaluate");
         enter();
         try {
-            beforeEvaluate(all ? tokens.length : 1);
+            beforeEvaluate(all ? tokens.length : 1, (all ? "evaluateAll" : "evaluate") + " of " + tokens.length + " token"
+                    + (tokens.length == 1 ? "" : "s"));
             long bytes = (long) tokens.length * Integer.BYTES;
             if (tokenBuffer.byteSize() < bytes) tokenBuffer = arena.allocate(Math.max(bytes, 4096), 64);
             MemorySegment.copy(tokens, 0, tokenBuffer, ValueLayout.JAVA_INT, 0, tokens.length);
@@ -433,22 +448,33 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    private MemorySegment logitsView() {
+    private FloatView logitsView() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment data = a.allocate(ValueLayout.ADDRESS), rows = a.allocate(ValueLayout.JAVA_INT);
             Native.check(tiller_session_logits(handle, data, rows));
-            long bytes = (long) rows.get(ValueLayout.JAVA_INT, 0) * nVocab * Float.BYTES;
+            int n = rows.get(ValueLayout.JAVA_INT, 0);
+            long bytes = (long) n * nVocab * Float.BYTES;
             MemorySegment p = Native.readPointer(data);
             if (bytes == 0 || p.equals(MemorySegment.NULL)) {
                 throw new SessionStateException(0, "no logits: nothing has been evaluated since the last reset");
             }
-            return p.reinterpret(bytes, results, null).asReadOnly();
+            return new FloatView(p.reinterpret(bytes, views.arena(), null).asReadOnly(), n, nVocab, "logits", views);
         }
     }
 
-    private void invalidateViews() {
-        results.close();
-        results = Arena.ofShared();
+    /** Closes the views' arena, remembering which call did so for raw segments handed back later. */
+    private void invalidateViews(String by) {
+        views.invalidate(by);
+        deadScopes.put(views.arena().scope(), by);
+        views = new ViewScope();
+    }
+
+    /** A segment handed to the session must be alive; a stale view of this session says what invalidated it. */
+    private void requireAlive(MemorySegment s, String name) {
+        if (s.scope().isAlive()) return;
+        String by = deadScopes.get(s.scope());
+        throw new SessionStateException(0, name + " is a closed memory segment"
+                + (by != null ? ": a view of this session invalidated by " + by + " (copy views with toArray() to keep them)" : ""));
     }
 
     /**
@@ -456,10 +482,12 @@ public final class Session implements AutoCloseable {
      * the native logits buffer moves only when it must hold more rows than ever before (tiller.h),
      * captured residuals may move on any evaluation.
      */
-    private void beforeEvaluate(int rows) {
-        if (rows > logitRowsHeld || capturedLayers.length > 0) {
-            invalidateViews();
-            logitRowsHeld = Math.max(logitRowsHeld, rows);
+    private void beforeEvaluate(int rows, String call) {
+        if (rows > logitRowsHeld) {
+            invalidateViews(call + " (the logits buffer grew)");
+            logitRowsHeld = rows;
+        } else if (capturedLayers.length > 0) {
+            invalidateViews(call + " (captured residuals are rewritten by every evaluation)");
         }
     }
 

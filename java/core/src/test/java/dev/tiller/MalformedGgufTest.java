@@ -62,7 +62,7 @@ class MalformedGgufTest {
             Path p = write(arch + ".gguf", GgufBuilder.tinyModel(arch, 1).build());
             try (Model m = Model.load(p); Session s = m.newSession(new SessionOptions(16, 1))) {
                 assertEquals(arch, m.info().architecture());
-                float[] l = s.evaluate(new int[] {1, 2, 3}).toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+                float[] l = s.evaluate(new int[] {1, 2, 3}).toArray();
                 assertEquals(64, l.length);
                 for (float v : l) assertTrue(Float.isFinite(v));
             }

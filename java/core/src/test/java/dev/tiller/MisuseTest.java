@@ -123,12 +123,12 @@ class MisuseTest {
         Path p = dir.resolve("model.gguf");
         Files.copy(Fixtures.smallModel(), p);
         try (Model m = Model.load(p); Session s = m.newSession(new SessionOptions(16, 1))) {
-            float[] before = s.evaluate(new int[] {1, 2, 3}).toArray(ValueLayout.JAVA_FLOAT);
+            float[] before = s.evaluate(new int[] {1, 2, 3}).toArray();
             Path other = dir.resolve("other.gguf");
             Files.write(other, GgufBuilder.tinyModel("gemma", 3).build());
             Files.move(other, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             s.reset();
-            float[] after = s.evaluate(new int[] {1, 2, 3}).toArray(ValueLayout.JAVA_FLOAT);
+            float[] after = s.evaluate(new int[] {1, 2, 3}).toArray();
             assertEquals(before.length, after.length);
             for (int i = 0; i < before.length; i++) assertEquals(before[i], after[i]);
         }

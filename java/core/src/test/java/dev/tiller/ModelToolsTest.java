@@ -68,7 +68,7 @@ class ModelToolsTest {
             assertEquals(3, m.info().layerCount());
             assertEquals(1000, m.info().vocabularySize());
             assertEquals("SGS", m.info().layerPattern());
-            float[] l = s.evaluate(new int[] {2, 10, 20}).toArray(ValueLayout.JAVA_FLOAT);
+            float[] l = s.evaluate(new int[] {2, 10, 20}).toArray();
             for (float v : l) assertTrue(Float.isFinite(v));
         }
         Map<String, String> t = types(out);

@@ -38,7 +38,7 @@ class NumericsFixtureTest {
         try (Model model = Model.load(c.modelPath()); Session s = model.newSession(new SessionOptions(c.tokens().length, 2))) {
             assertEquals(c.arch(), model.info().architecture());
             assertEquals(c.nVocab(), model.info().vocabularySize());
-            float[] out = incremental ? incremental(s, c.tokens(), c.nVocab()) : s.evaluateAll(c.tokens()).toArray(ValueLayout.JAVA_FLOAT);
+            float[] out = incremental ? incremental(s, c.tokens(), c.nVocab()) : s.evaluateAll(c.tokens()).toArray();
             assertWithin(c, Fixtures.readF32(c.logits()), out);
         }
     }
@@ -46,7 +46,7 @@ class NumericsFixtureTest {
     static float[] incremental(Session s, int[] tokens, int nVocab) {
         float[] out = new float[tokens.length * nVocab];
         for (int i = 0; i < tokens.length; i++) {
-            MemorySegment row = s.evaluate(new int[] {tokens[i]});
+            MemorySegment row = s.evaluate(new int[] {tokens[i]}).segment();
             MemorySegment.copy(row, ValueLayout.JAVA_FLOAT, 0, out, i * nVocab, nVocab);
         }
         return out;
@@ -60,7 +60,7 @@ class NumericsFixtureTest {
             s.captureLayers(all);
             s.evaluate(c.tokens());
             for (int il = 0; il < c.nLayer(); il++) {
-                float[] out = s.captured(il).toArray(ValueLayout.JAVA_FLOAT);
+                float[] out = s.captured(il).toArray();
                 float[] r = ref.get(il);
                 assertEquals(r.length, out.length, "layer " + il + " size");
                 double num = 0, den = 0;
@@ -77,7 +77,7 @@ class NumericsFixtureTest {
     private static void checkCvec(Fixtures.Case c, Fixtures.CvecRun r) {
         try (Model model = Model.load(c.modelPath()); Session s = model.newSession(new SessionOptions(c.tokens().length, 2))) {
             s.setControlVector(ControlVector.load(r.file()).scale(r.strength()));
-            float[] out = s.evaluateAll(c.tokens()).toArray(ValueLayout.JAVA_FLOAT);
+            float[] out = s.evaluateAll(c.tokens()).toArray();
             LogitComparison cmp = LogitComparison.of(Fixtures.readF32(r.logits()), out, c.nVocab());
             assertTrue(cmp.within(LogitComparison.Tolerance.forWeights("F32")), c.model() + " cvec x" + r.strength() + ": " + cmp);
             // The steered run must differ from the plain one by far more than the tolerance.

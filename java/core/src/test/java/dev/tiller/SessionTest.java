@@ -21,7 +21,7 @@ class SessionTest {
 
     private static float[] run(Model m, int[] tokens) {
         try (Session s = m.newSession(new SessionOptions(64, 1))) {
-            return s.evaluateAll(tokens).toArray(ValueLayout.JAVA_FLOAT);
+            return s.evaluateAll(tokens).toArray();
         }
     }
 
@@ -53,35 +53,72 @@ class SessionTest {
 
     @Test
     void logitsAreNativeViewsNotCopies() {
+        float[] reference; // the logits of token 4 after {2, 3}, from a batched run in another session
+        try (Model m = Model.load(Fixtures.smallModel()); Session r = m.newSession(new SessionOptions(64, 1))) {
+            reference = r.evaluateAll(new int[] {2, 3, 4}).row(2);
+        }
         try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(64, 1))) {
-            MemorySegment a = s.evaluate(new int[] {2, 3});
-            assertTrue(a.isNative(), "logits must be a view of native memory");
-            assertTrue(a.isReadOnly());
-            assertEquals(2048L * 4, a.byteSize());
-            // Same native buffer as the session reports: a view, not a copy.
-            assertEquals(a.address(), s.logits().address());
+            FloatView a = s.evaluate(new int[] {2, 3});
+            MemorySegment raw = a.segment();
+            assertTrue(raw.isNative(), "logits must be a view of native memory");
+            assertTrue(raw.isReadOnly());
+            assertEquals(1, a.rows());
+            assertEquals(2048, a.columns());
+            assertEquals(2048L * 4, raw.byteSize());
             TensorInfo t = m.tensors().get(0);
             assertTrue(t.data().isNative() && t.data().isReadOnly());
-            // A one-token step reuses the buffer: the old view stays readable and shows the new logits.
-            MemorySegment b = s.evaluate(new int[] {4});
-            assertEquals(a.address(), b.address());
-            assertEquals(b.get(ValueLayout.JAVA_FLOAT, 40), a.get(ValueLayout.JAVA_FLOAT, 40));
-            // An evaluation that needs a larger buffer invalidates every earlier view.
+            // A one-token step writes into the same native buffer: the old view, not a copy, now
+            // shows the logits of token 4, as the batched run computed them.
+            FloatView b = s.evaluate(new int[] {4});
+            assertEquals(raw.address(), b.segment().address());
+            for (int i = 0; i < 2048; i += 97) assertEquals(reference[i], a.get(0, i), 1e-4f, "logit " + i);
+            // An evaluation that needs a larger buffer invalidates every earlier view, and says so.
             s.evaluateAll(new int[] {5, 6, 7});
-            Refused.with(IllegalStateException.class, () -> a.get(ValueLayout.JAVA_FLOAT, 0), "closed");
-            Refused.with(IllegalStateException.class, () -> b.get(ValueLayout.JAVA_FLOAT, 0), "closed");
+            assertFalse(a.isValid());
+            Refused.with(SessionStateException.class, () -> a.get(0, 0), "invalidated by evaluateAll of 3 tokens", "logits buffer grew");
+            Refused.with(SessionStateException.class, b::toArray, "invalidated by evaluateAll");
+            Refused.with(IllegalStateException.class, () -> raw.get(ValueLayout.JAVA_FLOAT, 0), "closed");
+            Refused.with(InvalidArgumentException.class, () -> s.logits().get(3, 0), "outside");
+        }
+    }
+
+    @Test
+    void aStaleViewNamesTheCallThatInvalidatedIt() {
+        Session s;
+        try (Model m = Model.load(Fixtures.smallModel()); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            s = m.newSession(new SessionOptions(64, 1));
+            s.captureLayers(1);
+            s.evaluate(new int[] {2, 3, 4});
+            FloatView resid = s.captured(1);
+            float first = resid.get(0, 0);
+            s.rewind(1); // rewinding moves no buffer: the view keeps its values
+            s.reset();
+            assertEquals(first, resid.get(0, 0));
+            s.evaluate(new int[] {2, 3, 4});
+            s.decodeGreedy(2);
+            MemorySegment y = arena.allocate(4L * 4096);
+            FloatView stale = resid;
+            Refused.with(SessionStateException.class, () -> stale.row(0), "resid_post(1)", "invalidated by evaluate of 3 tokens");
+            FloatView fresh = s.captured(1);
+            s.decodeGreedy(1);
+            Refused.with(SessionStateException.class, () -> s.matmul("blk.1.ffn_up.weight", fresh, 1, y), "invalidated by decodeGreedy(1)");
+            FloatView afterCapture = s.captured(1);
+            s.captureLayers();
+            Refused.with(SessionStateException.class, afterCapture::toArray, "invalidated by captureLayers([])");
+            FloatView logits = s.logits();
+            s.close();
+            Refused.with(SessionStateException.class, logits::toArray, "invalidated by close()");
         }
     }
 
     @Test
     void incrementalRewindAndResetAgreeWithBatched() {
         try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(64, 2))) {
-            float[] batched = s.evaluateAll(TOKENS).toArray(ValueLayout.JAVA_FLOAT);
+            float[] batched = s.evaluateAll(TOKENS).toArray();
             assertEquals(TOKENS.length, s.position());
             s.rewind(5);
             assertEquals(TOKENS.length - 5, s.position());
-            float[] tail = s.evaluateAll(java.util.Arrays.copyOfRange(TOKENS, TOKENS.length - 5, TOKENS.length))
-                    .toArray(ValueLayout.JAVA_FLOAT);
+            float[] tail = s.evaluateAll(java.util.Arrays.copyOfRange(TOKENS, TOKENS.length - 5, TOKENS.length)).toArray();
             float[] expectTail = java.util.Arrays.copyOfRange(batched, (TOKENS.length - 5) * 2048, batched.length);
             assertEquals(0.0, maxDiff(expectTail, tail), 1e-4);
             s.reset();
@@ -96,8 +133,10 @@ class SessionTest {
         try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(64, 1))) {
             s.captureLayers(0, 7);
             s.evaluate(TOKENS);
-            assertEquals((long) TOKENS.length * 64 * 4, s.captured(7).byteSize());
-            assertTrue(s.captured(0).isNative());
+            assertEquals(TOKENS.length, s.captured(7).rows());
+            assertEquals(64, s.captured(7).columns());
+            assertEquals((long) TOKENS.length * 64 * 4, s.captured(7).segment().byteSize());
+            assertTrue(s.captured(0).segment().isNative());
             InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> s.captured(3));
             assertTrue(e.getMessage().contains("layer 3"), e.getMessage());
             assertThrows(InvalidArgumentException.class, () -> s.captureLayers(8));
@@ -161,13 +200,15 @@ class SessionTest {
         Model m = Model.load(Fixtures.smallModel());
         Session s = m.newSession(new SessionOptions(32, 1));
         MemorySegment weights = m.tensors().get(0).data();
+        float[] before = s.evaluate(new int[] {1, 2}).toArray();
+        s.reset();
         m.close();
         m.close(); // double close is harmless
         assertFalse(m.isOpen());
         Refused.with(SessionStateException.class, () -> m.newSession(), "closed");
         Refused.with(IllegalStateException.class, () -> weights.get(ValueLayout.JAVA_BYTE, 0), "closed");
         // The session keeps the weights alive after the model handle is closed.
-        assertEquals(2048L * 4, s.evaluate(new int[] {1, 2}).byteSize());
+        assertArrayEquals(before, s.evaluate(new int[] {1, 2}).toArray());
         s.close();
         s.close();
         Refused.with(SessionStateException.class, () -> s.evaluate(new int[] {1}), "closed");
@@ -235,16 +276,16 @@ class SessionTest {
             assertEquals(2 * d[i], scaled[i], 1e-6);
         }
         try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(64, 1))) {
-            float[] plain = s.evaluateAll(TOKENS).toArray(ValueLayout.JAVA_FLOAT);
+            float[] plain = s.evaluateAll(TOKENS).toArray();
             s.reset();
             s.setControlVector(v, 8, 9); // no layer in range: no effect
-            assertEquals(0.0, maxDiff(plain, s.evaluateAll(TOKENS).toArray(ValueLayout.JAVA_FLOAT)), 1e-6);
+            assertEquals(0.0, maxDiff(plain, s.evaluateAll(TOKENS).toArray()), 1e-6);
             s.reset();
             s.setControlVector(v);
-            assertTrue(maxDiff(plain, s.evaluateAll(TOKENS).toArray(ValueLayout.JAVA_FLOAT)) > 0.1);
+            assertTrue(maxDiff(plain, s.evaluateAll(TOKENS).toArray()) > 0.1);
             s.reset();
             s.clearControlVector();
-            assertEquals(0.0, maxDiff(plain, s.evaluateAll(TOKENS).toArray(ValueLayout.JAVA_FLOAT)), 1e-6);
+            assertEquals(0.0, maxDiff(plain, s.evaluateAll(TOKENS).toArray()), 1e-6);
         }
     }
 

@@ -98,7 +98,7 @@ class SteeringFixtureTest {
                 for (int k = 0; k < t.length; k++) t[k] = toks.get(k).asInt();
                 s.reset();
                 s.evaluate(t);
-                float[] all = s.captured(layer).toArray(ValueLayout.JAVA_FLOAT);
+                float[] all = s.captured(layer).toArray();
                 float[] last = java.util.Arrays.copyOfRange(all, (t.length - 1) * d, t.length * d);
                 double num = 0, den = 0;
                 for (int j = 0; j < d; j++) {
@@ -156,7 +156,7 @@ class SteeringFixtureTest {
                 }
                 s.steer(SteeringVector.sparse(layer, idx, val, Map.of()), (float) c.get("sas_lambda").asDouble(), 0, sae, false);
             }
-            float[] out = s.evaluateAll(tokens).toArray(ValueLayout.JAVA_FLOAT);
+            float[] out = s.evaluateAll(tokens).toArray();
             LogitComparison cmp = LogitComparison.of(Fixtures.readF32(dir().resolve("logits-" + kind + ".f32")), out, m.info().vocabularySize());
             assertTrue(cmp.within(LogitComparison.Tolerance.forWeights("F32")), kind + ": " + cmp);
             assertEquals(d, m.info().embeddingLength());

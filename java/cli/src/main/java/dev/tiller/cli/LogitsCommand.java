@@ -41,9 +41,9 @@ final class LogitsCommand implements Callable<Integer> {
             st.apply(session, model.info().layerCount());
             st.applySteering(session, opts.tokens.length, 0, false);
             if (incremental) {
-                for (int t : opts.tokens) w.write(session.evaluate(new int[] {t}));
+                for (int t : opts.tokens) w.write(session.evaluate(new int[] {t}).segment());
             } else {
-                MemorySegment all = session.evaluateAll(opts.tokens);
+                MemorySegment all = session.evaluateAll(opts.tokens).segment();
                 w.write(all);
             }
         }

@@ -41,7 +41,7 @@ final class ResidualsCommand implements Callable<Integer> {
             session.evaluate(opts.tokens);
             for (int il = 0; il < nLayer; il++) {
                 w.writeInts(il, nEmbd, opts.tokens.length);
-                w.write(session.captured(il));
+                w.write(session.captured(il).segment());
             }
         }
         return 0;

@@ -14,8 +14,6 @@ import dev.tiller.SteeringBuilder;
 import dev.tiller.SteeringFiles;
 import dev.tiller.SteeringVector;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,9 +153,7 @@ final class SteerBuild {
             if (at < 0 || at >= tokens.length) throw new IllegalArgumentException(where + ": position " + pos + " is outside the sequence");
             s.reset();
             s.evaluate(tokens);
-            MemorySegment rows = s.captured(layer);
-            int d = m.info().embeddingLength();
-            return rows.asSlice((long) at * d * 4, (long) d * 4).toArray(ValueLayout.JAVA_FLOAT);
+            return s.captured(layer).row(at);
         }
 
         Map<String, String> metadata() {

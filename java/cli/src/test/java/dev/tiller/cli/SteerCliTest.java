@@ -120,8 +120,7 @@ class SteerCliTest {
             int a = m.tokenizer().encode("A", false, false)[0], b = m.tokenizer().encode("B", false, false)[0];
             for (String t : topics) {
                 s.reset();
-                float[] l = s.evaluate(eval.promptWith("Do you like " + t + "?\n\nChoices:\n (A) yes\n (B) no", "("))
-                        .toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT);
+                float[] l = s.evaluate(eval.promptWith("Do you like " + t + "?\n\nChoices:\n (A) yes\n (B) no", "(")).toArray();
                 expected += Math.exp(l[a]) / (Math.exp(l[a]) + Math.exp(l[b])) / topics.length;
             }
         }

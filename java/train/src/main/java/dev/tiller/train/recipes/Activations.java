@@ -26,7 +26,7 @@ final class Activations {
             System.arraycopy(tokens, 0, in, 1, tokens.length);
             s.reset();
             s.evaluate(in);
-            MemorySegment rows = s.captured(layer);
+            MemorySegment rows = s.captured(layer).segment();
             int r = (int) (rows.byteSize() / 4 / d) - 1;
             if (out.length < (n + r) * d) out = Arrays.copyOf(out, Math.max(out.length * 2, (n + r) * d));
             MemorySegment.copy(rows, ValueLayout.JAVA_FLOAT, (long) d * 4, out, n * d, r * d);

@@ -24,7 +24,7 @@ public final class HeldOut {
             in[0] = BpeTrainer.BOS;
             System.arraycopy(stream, w * len, in, 1, len);
             s.reset();
-            MemorySegment logits = s.evaluateAll(in);
+            MemorySegment logits = s.evaluateAll(in).segment();
             int vocab = (int) (logits.byteSize() / 4 / in.length);
             for (int t = 0; t < len; t++) {
                 long row = (long) t * vocab;
