@@ -104,14 +104,31 @@ typedef struct tiller_gguf_writer tiller_gguf_writer;
 typedef void (*tiller_residual_hook)(int32_t layer, int32_t first_position, float *x, int32_t n_tokens,
                                      int32_t n_embd, void *user);
 
+/* Progress of long work (quantizing a model): done out of total units, on the calling thread. */
+typedef void (*tiller_progress)(int64_t done, int64_t total, void *user);
+
 /* Errors and version. */
 TILLER_API const char *tiller_last_error(void);
 TILLER_API int32_t tiller_version(int32_t *major, int32_t *minor, int32_t *patch);
+/* What the library was built from and with: "VERSION (git COMMIT, BUILD_TYPE, COMPILER VERSION)". */
+TILLER_API const char *tiller_build_info(void);
 TILLER_API const char *tiller_type_name(int32_t ggml_type);
+/* "kernels=PATH repack=on|off" followed by the CPU features the dispatcher looks at. */
 TILLER_API const char *tiller_cpu_features(void);
+/* The integer kernel path in use: "scalar", "avx2" or "avx512". TILLER_CPU=scalar|avx2|avx512
+ * forces one; a value that cannot be honoured makes tiller_model_load and tiller_graph_create
+ * fail with TILLER_ERR_UNSUPPORTED instead of running another path. */
+TILLER_API const char *tiller_kernel_path(void);
 
 /* Models. */
+/* Loads a model. Its vocabulary (tokenizer.ggml.tokens / scores / token_type) must agree with
+ * itself and with the rows of token_embd.weight and output.weight. */
 TILLER_API int32_t tiller_model_load(const char *path, tiller_model **out);
+/* Like tiller_model_load, but a model whose vocabulary disagrees with its weights still loads, so
+ * that it can be described; tiller_model_problem says what is wrong ("" when nothing is) and
+ * tiller_session_new refuses such a model. */
+TILLER_API int32_t tiller_model_open_for_inspection(const char *path, tiller_model **out);
+TILLER_API int32_t tiller_model_problem(const tiller_model *model, const char **problem);
 TILLER_API int32_t tiller_model_free(tiller_model *model);
 TILLER_API int32_t tiller_model_hparams(const tiller_model *model, int64_t *out, int32_t n);
 TILLER_API int32_t tiller_model_layer(const tiller_model *model, int32_t layer, int64_t *out, int32_t n);
@@ -241,10 +258,15 @@ TILLER_API int32_t tiller_token_find(const tiller_tokenizer *tokenizer, const ch
 
 /* Model files. tiller_quantize re-encodes every weight matrix of a GGUF as type ("Q8_0", "Q4_0",
  * "Q4_1", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K", the llama.cpp mixes "Q4_K_M" / "Q5_K_M", or
- * "F32", "F16", "BF16"), keeping all metadata. tiller_write_random_model writes a random-weight
- * model of a real shape for benchmarks; shape = {n_layer, n_embd, n_head, n_head_kv, head_dim,
- * n_ff, n_vocab}. n_threads <= 0: one per core. */
-TILLER_API int32_t tiller_quantize(const char *in_path, const char *out_path, const char *type, int32_t n_threads);
+ * "F32", "F16", "BF16"), keeping all metadata; a tensor already in its target type is copied as it
+ * is. As llama.cpp, it refuses to re-quantize a tensor that is already quantized into another type
+ * unless flags has TILLER_QUANTIZE_ALLOW_REQUANTIZE. progress (may be NULL) receives the elements
+ * done out of all. tiller_write_random_model writes a random-weight model of a real shape for
+ * benchmarks; shape = {n_layer, n_embd, n_head, n_head_kv, head_dim, n_ff, n_vocab}. n_threads <= 0:
+ * one per core. */
+#define TILLER_QUANTIZE_ALLOW_REQUANTIZE 1
+TILLER_API int32_t tiller_quantize(const char *in_path, const char *out_path, const char *type, int32_t n_threads,
+                                   int32_t flags, tiller_progress progress, void *user);
 TILLER_API int32_t tiller_write_random_model(const char *out_path, const char *arch, const int64_t *shape,
                                              const char *type, int64_t seed, int32_t n_threads);
 

@@ -62,6 +62,8 @@ std::vector<Case> cases() {
 TEST(fixture_logits_within_tolerance_on_this_cpu_path) {
     auto all = cases();
     REQUIRE(!all.empty());
+    if (const char *problem = cpu_request_problem()) std::fprintf(stderr, "  %s\n", problem);
+    REQUIRE(cpu_request_problem() == nullptr);
     std::printf("  kernel path: %s, %zu cases\n", qdot().name, all.size());
     for (const Case &c : all) {
         auto m = std::make_shared<const Model>(dir() + "/" + c.model);

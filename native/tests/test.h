@@ -1,5 +1,6 @@
 // A minimal test harness for the native tests (run by ctest): TEST registers a function,
-// CHECK records a failure and continues, REQUIRE stops the test.
+// CHECK records a failure and continues, REQUIRE stops the test, SKIP ends it as skipped (a test
+// that cannot run here, e.g. a kernel path this CPU lacks, says so instead of passing).
 #pragma once
 
 #include <cstdio>
@@ -21,6 +22,10 @@ struct Register {
 };
 
 struct Failure {};
+
+struct Skipped {
+    std::string reason;
+};
 
 extern int g_failures;
 
@@ -47,3 +52,5 @@ extern int g_failures;
             throw tiller_test::Failure{};                                          \
         }                                                                          \
     } while (0)
+
+#define SKIP(reason) throw tiller_test::Skipped{reason}

@@ -1,13 +1,22 @@
 // C ABI: library info, model loading, hyper-parameters and tensors.
+#include <cstdio>
 #include <cstring>
 #include <string>
 
 #include "api/handles.h"
 #include "core/error.h"
 #include "gguf/ggml_type.h"
+#include "core/build_info.h"
+#include "kernels/packed.h"
 #include "kernels/qdot.h"
 
 using namespace tiller;
+
+namespace tiller {
+void require_cpu_request() {
+    if (const char *problem = cpu_request_problem()) fail(TILLER_ERR_UNSUPPORTED, "%s", problem);
+}
+}  // namespace tiller
 
 namespace {
 const Model &model_of(const tiller_model *m) {
@@ -22,11 +31,19 @@ const char *tiller_last_error(void) { return last_error(); }
 
 int32_t tiller_version(int32_t *major, int32_t *minor, int32_t *patch) {
     return guarded([&] {
-        if (major) *major = 0;
-        if (minor) *minor = 1;
-        if (patch) *patch = 0;
+        int v[3] = {0, 0, 0};
+        std::sscanf(TILLER_BUILD_VERSION, "%d.%d.%d", &v[0], &v[1], &v[2]);
+        if (major) *major = v[0];
+        if (minor) *minor = v[1];
+        if (patch) *patch = v[2];
     });
 }
+
+const char *tiller_build_info(void) {
+    return TILLER_BUILD_VERSION " (git " TILLER_BUILD_GIT ", " TILLER_BUILD_TYPE ", " TILLER_BUILD_COMPILER ")";
+}
+
+const char *tiller_kernel_path(void) { return qdot().name; }
 
 const char *tiller_type_name(int32_t ggml_type) { return type_traits(ggml_type).name ? type_name(ggml_type) : nullptr; }
 
@@ -34,7 +51,7 @@ const char *tiller_cpu_features(void) {
 #if defined(__x86_64__)
     static std::string features = [] {
         __builtin_cpu_init();
-        std::string s = std::string("kernels=") + qdot().name + " ";
+        std::string s = std::string("kernels=") + qdot().name + (packed_kernel(GGML_Q8_0) ? " repack=on " : " repack=off ");
         if (__builtin_cpu_supports("avx2")) s += "avx2 ";
         if (__builtin_cpu_supports("fma")) s += "fma ";
         if (__builtin_cpu_supports("avx512f")) s += "avx512f ";
@@ -49,13 +66,27 @@ const char *tiller_cpu_features(void) {
 #endif
 }
 
-int32_t tiller_model_load(const char *path, tiller_model **out) {
+namespace {
+int32_t open_model(const char *path, bool strict, tiller_model **out) {
     return guarded([&] {
         TILLER_REQUIRE_ARG(path && out, "path and out must not be null");
         *out = nullptr;
+        require_cpu_request();
         auto m = std::make_unique<tiller_model>();
-        m->model = std::make_shared<const Model>(path);
+        m->model = std::make_shared<const Model>(path, strict);
         *out = m.release();
+    });
+}
+}  // namespace
+
+int32_t tiller_model_load(const char *path, tiller_model **out) { return open_model(path, true, out); }
+
+int32_t tiller_model_open_for_inspection(const char *path, tiller_model **out) { return open_model(path, false, out); }
+
+int32_t tiller_model_problem(const tiller_model *model, const char **problem) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(problem, "problem must not be null");
+        *problem = model_of(model).problem().c_str();
     });
 }
 

@@ -32,6 +32,8 @@ int32_t tiller_session_new(tiller_model *model, int32_t n_ctx, int32_t n_threads
         TILLER_REQUIRE_ARG(model && model->model && out, "model and out must not be null");
         TILLER_REQUIRE_ARG(n_threads <= 1024, "thread count %d is too large", n_threads);
         *out = nullptr;
+        if (!model->model->problem().empty())
+            fail(TILLER_ERR_FORMAT, "%s (opened for inspection only; it cannot run)", model->model->problem().c_str());
         auto s = std::make_unique<tiller_session>();
         s->session = std::make_unique<Session>(model->model, n_ctx, n_threads);
         *out = s.release();

@@ -7,10 +7,14 @@ using namespace tiller;
 
 extern "C" {
 
-int32_t tiller_quantize(const char *in_path, const char *out_path, const char *type, int32_t n_threads) {
+int32_t tiller_quantize(const char *in_path, const char *out_path, const char *type, int32_t n_threads, int32_t flags,
+                        tiller_progress progress, void *user) {
     return guarded([&] {
         TILLER_REQUIRE_ARG(in_path && out_path && type, "paths and type must not be null");
-        quantize_model(in_path, out_path, type, n_threads);
+        TILLER_REQUIRE_ARG((flags & ~TILLER_QUANTIZE_ALLOW_REQUANTIZE) == 0, "unknown quantize flags %d", flags);
+        std::function<void(int64_t, int64_t)> report;
+        if (progress) report = [&](int64_t done, int64_t total) { progress(done, total, user); };
+        quantize_model(in_path, out_path, type, n_threads, flags & TILLER_QUANTIZE_ALLOW_REQUANTIZE, report);
     });
 }
 

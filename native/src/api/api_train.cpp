@@ -150,6 +150,7 @@ int32_t tiller_graph_create(int32_t n_threads, tiller_graph **out) {
     return guarded([&] {
         TILLER_REQUIRE_ARG(out, "out must not be null");
         *out = nullptr;
+        require_cpu_request();
         auto g = std::make_unique<tiller_graph>();
         g->graph = std::make_unique<Graph>(n_threads > 0 ? n_threads : ThreadPool::default_threads());
         *out = g.release();

@@ -11,6 +11,11 @@
 #include "tokenizer/tokenizer.h"
 #include "train/graph.h"
 
+namespace tiller {
+// Fails with TILLER_ERR_UNSUPPORTED when TILLER_CPU asks for a kernel path that cannot run here.
+void require_cpu_request();
+}  // namespace tiller
+
 struct tiller_model {
     std::shared_ptr<const tiller::Model> model;
 };

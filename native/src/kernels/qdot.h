@@ -23,6 +23,10 @@ const QDotTable *qdot_avx512();  // nullptr when not compiled in
 
 // The table in use (chosen on first call).
 const QDotTable &qdot();
+// Why TILLER_CPU cannot be honoured (an unknown name, or a path this CPU or build lacks), or
+// nullptr when it is unset or honoured. Loading a model or creating a graph refuses then, rather
+// than running another path than the one asked for.
+const char *cpu_request_problem();
 // The kernel of a table for a weight type, or nullptr for float types.
 QDotFn qdot_pick(const QDotTable &table, int32_t type);
 // The kernel in use for a weight type, or nullptr for float types.

@@ -1,7 +1,9 @@
 // Picks the kernel table once: the best the CPU supports, or the one TILLER_CPU names
-// (scalar, avx2, avx512) for testing every path; a request the CPU cannot run falls back.
+// (scalar, avx2, avx512) for testing every path; a request that cannot be honoured is reported by
+// cpu_request_problem and refused where models and graphs are created.
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "gguf/ggml_type.h"
 #include "kernels/qdot.h"
@@ -50,6 +52,26 @@ const QDotTable &choose() {
 const QDotTable &qdot() {
     static const QDotTable &table = choose();
     return table;
+}
+
+const char *cpu_request_problem() {
+    static const std::string problem = [] {
+        const char *want = std::getenv("TILLER_CPU");
+        if (!want || !*want) return std::string();
+        const std::string w = want;
+        if (w != "scalar" && w != "avx2" && w != "avx512")
+            return "TILLER_CPU=" + w + " is not a kernel path (scalar, avx2 or avx512)";
+        if (w == "scalar") return std::string();
+        const QDotTable *built = w == "avx2" ? qdot_avx2() : qdot_avx512();
+        if (!built) return "TILLER_CPU=" + w + " cannot be honoured: this build of the library has no x86 kernels";
+        const bool runs = w == "avx2" ? cpu_has_avx2() : cpu_has_avx512();
+        if (!runs)
+            return "TILLER_CPU=" + w + " cannot be honoured: this CPU lacks " +
+                   (w == "avx2" ? "AVX2 + FMA" : "AVX-512 VNNI (with BW and VL)") + "; the best path it runs is " +
+                   (cpu_has_avx512() ? "avx512" : cpu_has_avx2() ? "avx2" : "scalar");
+        return std::string();
+    }();
+    return problem.empty() ? nullptr : problem.c_str();
 }
 
 QDotFn qdot_for(int32_t type) { return qdot_pick(qdot(), type); }

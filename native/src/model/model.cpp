@@ -1,6 +1,7 @@
 #include "model/model.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <string>
 #include <thread>
@@ -62,9 +63,35 @@ std::vector<float> vec(const GgufFile &f, const std::string &name, int64_t n) {
     return out;
 }
 
+// The vocabulary sizes the embedding and output rows (as in llama.cpp, which creates those
+// tensors with n_vocab = the token count), and its arrays run in parallel.
+std::string vocabulary_problem(const GgufFile &f, int64_t n_vocab) {
+    char buf[512];
+    const MetaValue *tokens = f.find("tokenizer.ggml.tokens");
+    if (!tokens) return "metadata key 'tokenizer.ggml.tokens' (the vocabulary) is missing";
+    if (tokens->type != META_ARRAY || tokens->array_type != META_STRING) return "'tokenizer.ggml.tokens' is not an array of strings";
+    if (tokens->count != n_vocab) {
+        std::snprintf(buf, sizeof buf,
+                      "'tokenizer.ggml.tokens' holds %lld tokens but 'token_embd.weight' (and the output matrix) has %lld rows",
+                      (long long)tokens->count, (long long)n_vocab);
+        return buf;
+    }
+    for (const char *key : {"tokenizer.ggml.scores", "tokenizer.ggml.token_type"}) {
+        const MetaValue *v = f.find(key);
+        if (!v) continue;
+        if (v->type != META_ARRAY || !v->is_numeric_element()) return std::string("'") + key + "' is not an array of numbers";
+        if (v->count != tokens->count) {
+            std::snprintf(buf, sizeof buf, "'%s' holds %lld values for the %lld tokens of 'tokenizer.ggml.tokens'", key,
+                          (long long)v->count, (long long)tokens->count);
+            return buf;
+        }
+    }
+    return "";
+}
+
 }  // namespace
 
-Model::Model(const std::string &path) : file_(path) {
+Model::Model(const std::string &path, bool strict) : file_(path) {
     const char *p = file_.path().c_str();
     if (auto split = file_.get_int("split.count"); split && *split > 1)
         fail(TILLER_ERR_UNSUPPORTED, "%s: split GGUF (split.count = %lld) is not supported; merge the parts first "
@@ -88,6 +115,10 @@ Model::Model(const std::string &path) : file_(path) {
     output_ = token_embd_;
     if (arch->output_tensor_allowed && file_.tensor("output.weight")) output_ = matrix(file_, "output.weight", E, hp_.n_vocab);
     output_norm_ = vec(file_, "output_norm.weight", E);
+    if (std::string v = vocabulary_problem(file_, hp_.n_vocab); !v.empty()) {
+        if (strict) fail(TILLER_ERR_FORMAT, "%s: %s", p, v.c_str());
+        problem_ = file_.path() + ": " + v;
+    }
 
     layers_.resize(hp_.n_layer);
     for (int64_t il = 0; il < hp_.n_layer; ++il) {

@@ -19,7 +19,8 @@ struct LayerWeights {
 
 class Model {
 public:
-    explicit Model(const std::string &path);
+    // strict: refuse a vocabulary that disagrees with the weights; otherwise record it in problem().
+    explicit Model(const std::string &path, bool strict = true);
 
     const GgufFile &file() const { return file_; }
     const HParams &hparams() const { return hp_; }
@@ -30,6 +31,8 @@ public:
     // A weight matrix the forward pass multiplies by, by GGUF tensor name ("blk.3.ffn_up.weight",
     // "output.weight"; "token_embd.weight" when it is also the output); nullptr if none.
     const WeightView *weight_matrix(const std::string &name) const;
+    // What is wrong with a model opened with strict = false ("" when nothing is).
+    const std::string &problem() const { return problem_; }
 
 private:
     void repack();
@@ -40,6 +43,7 @@ private:
     std::vector<float> output_norm_;
     std::vector<LayerWeights> layers_;
     std::vector<std::unique_ptr<PackedWeight>> packed_;  // owned by the views' packed pointers
+    std::string problem_;
 };
 
 }  // namespace tiller

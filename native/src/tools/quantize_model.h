@@ -2,10 +2,14 @@
 // llama.cpp mix), copying all metadata.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 namespace tiller {
 
-void quantize_model(const std::string &in, const std::string &out, const std::string &target, int n_threads);
+// progress(done, total) after each tensor, in elements; allow_requantize as llama.cpp's flag.
+void quantize_model(const std::string &in, const std::string &out, const std::string &target, int n_threads,
+                    bool allow_requantize, const std::function<void(int64_t, int64_t)> &progress);
 
 }  // namespace tiller

@@ -191,6 +191,9 @@ public final class tiller_h {
     private static final int TILLER_TOKEN_BYTE = 6;
     public static int TILLER_TOKEN_BYTE() { return TILLER_TOKEN_BYTE; }
 
+    private static final int TILLER_QUANTIZE_ALLOW_REQUANTIZE = 1;
+    public static int TILLER_QUANTIZE_ALLOW_REQUANTIZE() { return TILLER_QUANTIZE_ALLOW_REQUANTIZE; }
+
     private static final int TILLER_TENSOR_REQUIRES_GRAD = 1;
     public static int TILLER_TENSOR_REQUIRES_GRAD() { return TILLER_TENSOR_REQUIRES_GRAD; }
 
@@ -367,6 +370,28 @@ public final class tiller_h {
         }
     }
 
+    private static class tiller_build_info {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_build_info");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_build_info$descriptor() { return tiller_build_info.DESC; }
+    public static MethodHandle tiller_build_info$handle() { return tiller_build_info.HANDLE; }
+    public static MemorySegment tiller_build_info$address() { return tiller_build_info.ADDR; }
+
+    /** {@code const char * tiller_build_info()} */
+    public static MemorySegment tiller_build_info() {
+        var mh$ = tiller_build_info.HANDLE;
+        try {
+            return (MemorySegment) mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class tiller_type_name {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_POINTER, C_INT);
         public static final MemorySegment ADDR = findOrThrow("tiller_type_name");
@@ -411,6 +436,28 @@ public final class tiller_h {
         }
     }
 
+    private static class tiller_kernel_path {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_kernel_path");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_kernel_path$descriptor() { return tiller_kernel_path.DESC; }
+    public static MethodHandle tiller_kernel_path$handle() { return tiller_kernel_path.HANDLE; }
+    public static MemorySegment tiller_kernel_path$address() { return tiller_kernel_path.ADDR; }
+
+    /** {@code const char * tiller_kernel_path()} */
+    public static MemorySegment tiller_kernel_path() {
+        var mh$ = tiller_kernel_path.HANDLE;
+        try {
+            return (MemorySegment) mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class tiller_model_load {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
         public static final MemorySegment ADDR = findOrThrow("tiller_model_load");
@@ -426,6 +473,50 @@ public final class tiller_h {
         var mh$ = tiller_model_load.HANDLE;
         try {
             return (int) mh$.invokeExact(path, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_model_open_for_inspection {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_model_open_for_inspection");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_model_open_for_inspection$descriptor() { return tiller_model_open_for_inspection.DESC; }
+    public static MethodHandle tiller_model_open_for_inspection$handle() { return tiller_model_open_for_inspection.HANDLE; }
+    public static MemorySegment tiller_model_open_for_inspection$address() { return tiller_model_open_for_inspection.ADDR; }
+
+    /** {@code int32_t tiller_model_open_for_inspection(const char &#42; path, tiller_model &#42;&#42; out)} */
+    public static int tiller_model_open_for_inspection(MemorySegment path, MemorySegment out) {
+        var mh$ = tiller_model_open_for_inspection.HANDLE;
+        try {
+            return (int) mh$.invokeExact(path, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_model_problem {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_model_problem");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_model_problem$descriptor() { return tiller_model_problem.DESC; }
+    public static MethodHandle tiller_model_problem$handle() { return tiller_model_problem.HANDLE; }
+    public static MemorySegment tiller_model_problem$address() { return tiller_model_problem.ADDR; }
+
+    /** {@code int32_t tiller_model_problem(const tiller_model &#42; model, const char &#42;&#42; problem)} */
+    public static int tiller_model_problem(MemorySegment model, MemorySegment problem) {
+        var mh$ = tiller_model_problem.HANDLE;
+        try {
+            return (int) mh$.invokeExact(model, problem);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {
@@ -1578,7 +1669,7 @@ public final class tiller_h {
     }
 
     private static class tiller_quantize {
-        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_INT);
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_INT, C_INT, C_POINTER, C_POINTER);
         public static final MemorySegment ADDR = findOrThrow("tiller_quantize");
         public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
     }
@@ -1587,11 +1678,11 @@ public final class tiller_h {
     public static MethodHandle tiller_quantize$handle() { return tiller_quantize.HANDLE; }
     public static MemorySegment tiller_quantize$address() { return tiller_quantize.ADDR; }
 
-    /** {@code int32_t tiller_quantize(const char &#42; in_path, const char &#42; out_path, const char &#42; type, int32_t n_threads)} */
-    public static int tiller_quantize(MemorySegment in_path, MemorySegment out_path, MemorySegment type, int n_threads) {
+    /** {@code int32_t tiller_quantize(const char &#42; in_path, const char &#42; out_path, const char &#42; type, int32_t n_threads, int32_t flags, tiller_progress progress, void &#42; user)} */
+    public static int tiller_quantize(MemorySegment in_path, MemorySegment out_path, MemorySegment type, int n_threads, int flags, MemorySegment progress, MemorySegment user) {
         var mh$ = tiller_quantize.HANDLE;
         try {
-            return (int) mh$.invokeExact(in_path, out_path, type, n_threads);
+            return (int) mh$.invokeExact(in_path, out_path, type, n_threads, flags, progress, user);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

@@ -43,8 +43,17 @@ public record LogitComparison(double maxAbs, double meanKl, double top1) {
 
     /** The tolerance row of the fixtures README for a weight type. */
     public record Tolerance(double maxAbs, double meanKl, double top1) {
+        /** The weight types with a tolerance row (the quantized ones share one). */
+        public static final java.util.List<String> WEIGHT_TYPES = java.util.List.of("F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1",
+                "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K", "Q4_K_M", "Q5_K_M");
+
+        /** The row of a weight type, named in any case; an unknown name is refused, not given the loosest row. */
         public static Tolerance forWeights(String weights) {
-            return switch (weights) {
+            String w = java.util.Objects.requireNonNull(weights, "weights").toUpperCase(java.util.Locale.ROOT);
+            if (!WEIGHT_TYPES.contains(w)) {
+                throw new InvalidArgumentException(0, "unknown weight type '" + weights + "' (one of " + String.join(", ", WEIGHT_TYPES) + ")");
+            }
+            return switch (w) {
                 case "F32" -> new Tolerance(0.05, 1e-6, 1.0);
                 case "F16" -> new Tolerance(0.1, 1e-6, 1.0);
                 case "BF16" -> new Tolerance(0.5, 1e-5, 0.98);

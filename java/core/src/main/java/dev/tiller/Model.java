@@ -38,12 +38,38 @@ public final class Model implements AutoCloseable {
      * it uses an architecture or weight type Tiller does not run.
      */
     public static Model load(Path path) {
+        return open(path, true);
+    }
+
+    /**
+     * Opens a model to describe it even when its vocabulary disagrees with its weights (which
+     * {@link #load} refuses): {@link #problem()} says what is wrong, and sessions over such a model
+     * are refused.
+     */
+    public static Model openForInspection(Path path) {
+        return open(path, false);
+    }
+
+    private static Model open(Path path, boolean strict) {
         Objects.requireNonNull(path, "path");
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(ValueLayout.ADDRESS);
-            Native.check(tiller_model_load(Native.cPath(a, path), out));
+            MemorySegment p = Native.cPath(a, path);
+            Native.check(strict ? tiller_model_load(p, out) : tiller_model_open_for_inspection(p, out));
             return new Model(path, Native.readPointer(out));
         }
+    }
+
+    /** What is wrong with a model opened for inspection, if anything. */
+    public Optional<String> problem() {
+        return withHandle(h -> {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment out = a.allocate(ValueLayout.ADDRESS);
+                Native.check(tiller_model_problem(h, out));
+                String s = Native.cString(Native.readPointer(out));
+                return s == null || s.isEmpty() ? Optional.<String>empty() : Optional.of(s);
+            }
+        });
     }
 
     public Path path() {

@@ -33,14 +33,29 @@ public final class ModelTools {
 
     /**
      * Re-encodes every weight matrix of a GGUF as {@code type}: Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K,
-     * Q5_K, Q6_K, the llama.cpp mixes Q4_K_M and Q5_K_M, or F32, F16, BF16. Metadata is copied.
+     * Q5_K, Q6_K, the llama.cpp mixes Q4_K_M and Q5_K_M, or F32, F16, BF16. Metadata is copied; a
+     * tensor already in its target type is copied as it is. A tensor that is already quantized is
+     * not re-quantized into another quantized type (it would lose precision, as llama.cpp warns).
      */
     public static void quantize(Path in, Path out, String type, int threads) {
+        quantize(in, out, type, threads, false, null);
+    }
+
+    /**
+     * {@link #quantize(Path, Path, String, int)}, re-quantizing quantized tensors when
+     * {@code allowRequantize} (llama.cpp's --allow-requantize), telling {@code progress} (may be null)
+     * the elements done after each tensor.
+     */
+    public static void quantize(Path in, Path out, String type, int threads, boolean allowRequantize, ProgressListener progress) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(type, "type");
         try (Arena a = Arena.ofConfined()) {
-            Native.check(tiller_quantize(Native.cPath(a, in), Native.cPath(a, out), a.allocateFrom(type), threads));
+            Upcalls.Progress p = Upcalls.progress(progress, a);
+            int status = tiller_quantize(Native.cPath(a, in), Native.cPath(a, out), a.allocateFrom(type), threads,
+                    allowRequantize ? TILLER_QUANTIZE_ALLOW_REQUANTIZE() : 0, p.stub(), MemorySegment.NULL);
+            p.rethrow();
+            Native.check(status);
         }
     }
 

@@ -141,8 +141,13 @@ public final class GgufBuilder {
 
     /** A small random-weight model of the given architecture with real Gemma tensor names and keys. */
     public static GgufBuilder tinyModel(String arch, long seed) {
+        return tinyModel(arch, seed, seed);
+    }
+
+    /** {@link #tinyModel(String, long)} with the query and key projections drawn from their own seed. */
+    public static GgufBuilder tinyModel(String arch, long seed, long qkSeed) {
         final int embd = 32, nLayer = 2, nHead = 2, nKv = 1, hd = 16, ff = 64, vocab = 64;
-        Random r = new Random(seed);
+        Random r = new Random(seed), qk = new Random(qkSeed);
         GgufBuilder b = new GgufBuilder();
         b.str("general.architecture", arch).str("general.name", "tiny-test-" + arch)
                 .u32(arch + ".context_length", 128).u32(arch + ".embedding_length", embd)
@@ -159,8 +164,13 @@ public final class GgufBuilder {
         for (int il = 0; il < nLayer; il++) {
             String p = "blk." + il + ".";
             b.tensor(p + "attn_norm.weight", new long[] {embd}, ones(r, embd));
-            b.tensor(p + "attn_q.weight", new long[] {embd, hd * nHead}, rand(r, embd * hd * nHead, 0.2f));
-            b.tensor(p + "attn_k.weight", new long[] {embd, hd * nKv}, rand(r, embd * hd * nKv, 0.2f));
+            float[] q = rand(r, embd * hd * nHead, 0.2f), k = rand(r, embd * hd * nKv, 0.2f);
+            if (qkSeed != seed) {
+                q = rand(qk, q.length, 0.2f);
+                k = rand(qk, k.length, 0.2f);
+            }
+            b.tensor(p + "attn_q.weight", new long[] {embd, hd * nHead}, q);
+            b.tensor(p + "attn_k.weight", new long[] {embd, hd * nKv}, k);
             b.tensor(p + "attn_v.weight", new long[] {embd, hd * nKv}, rand(r, embd * hd * nKv, 0.2f));
             b.tensor(p + "attn_output.weight", new long[] {hd * nHead, embd}, rand(r, embd * hd * nHead, 0.2f));
             b.tensor(p + "ffn_norm.weight", new long[] {embd}, ones(r, embd));

@@ -58,14 +58,28 @@ class MalformedGgufTest {
 
     @Test
     void validTinyModelsLoadAndRun() throws IOException {
+        // Attention over a single position must return that position's value vector whatever the
+        // queries and keys: the first token's logits cannot depend on attn_q / attn_k, the second's must.
         for (String arch : new String[] {"gemma", "gemma2", "gemma3"}) {
             Path p = write(arch + ".gguf", GgufBuilder.tinyModel(arch, 1).build());
+            Path otherQk = write(arch + "-qk.gguf", GgufBuilder.tinyModel(arch, 1, 99).build());
+            float[] a, b;
             try (Model m = Model.load(p); Session s = m.newSession(new SessionOptions(16, 1))) {
                 assertEquals(arch, m.info().architecture());
-                float[] l = s.evaluate(new int[] {1, 2, 3}).toArray();
-                assertEquals(64, l.length);
-                for (float v : l) assertTrue(Float.isFinite(v));
+                a = s.evaluateAll(new int[] {1, 2, 3}).toArray();
             }
+            try (Model m = Model.load(otherQk); Session s = m.newSession(new SessionOptions(16, 1))) {
+                b = s.evaluateAll(new int[] {1, 2, 3}).toArray();
+            }
+            assertEquals(3 * 64, a.length);
+            double first = 0, second = 0;
+            for (int i = 0; i < 64; i++) {
+                assertTrue(Float.isFinite(a[i]) && Float.isFinite(a[64 + i]));
+                first = Math.max(first, Math.abs(a[i] - b[i]));
+                second = Math.max(second, Math.abs(a[64 + i] - b[64 + i]));
+            }
+            assertEquals(0.0, first, 1e-5, arch + ": the first position's logits depend on the queries or keys");
+            assertTrue(second > 1e-3, arch + ": the second position's logits ignore the queries and keys");
         }
     }
 

@@ -53,7 +53,27 @@ class SaeFilesTest {
         try (Sae s = Sae.load(saelens(safetensors(-1), "{\"architecture\": \"jumprelu\", \"d_in\": 4, \"d_sae\": 8}"))) {
             assertEquals(4, s.dModel());
             assertEquals(8, s.dSae());
-            assertEquals(4, s.decode(s.encode(new float[][] {{1, 2, 3, 4}}))[0].length);
+            // The JumpReLU SAE by hand from the weights safetensors(-1) wrote (value 0.01 * i at flat
+            // index i): W_enc [4][8] at 0, W_dec [8][4] at 32, b_enc at 64, b_dec at 72, threshold at 76.
+            // pre - threshold = 0.01 * (3c - 11) for this x: features 4..7 fire, 0..3 do not.
+            float[] x = {2.875f, 0.125f, 0, 0};
+            double[] f = new double[8];
+            int firing = 0;
+            for (int c = 0; c < 8; c++) {
+                double pre = 0.01 * (64 + c);
+                for (int i = 0; i < 4; i++) pre += x[i] * 0.01 * (i * 8 + c);
+                f[c] = pre > 0.01 * (76 + c) ? pre : 0;
+                if (f[c] != 0) firing++;
+            }
+            assertEquals(4, firing);
+            float[] got = s.encode(new float[][] {x})[0];
+            for (int c = 0; c < 8; c++) assertEquals(f[c], got[c], 1e-5, "feature " + c);
+            float[] back = s.decode(new float[][] {got})[0];
+            for (int i = 0; i < 4; i++) {
+                double xi = 0.01 * (72 + i);
+                for (int c = 0; c < 8; c++) xi += f[c] * 0.01 * (32 + c * 4 + i);
+                assertEquals(xi, back[i], 1e-5, "reconstruction " + i);
+            }
         }
     }
 
