@@ -156,9 +156,17 @@ void GgufWriter::write(const std::string &path, const std::function<void(size_t,
     }
     while (head.size() % kAlign) head.push_back(0);
 
+    // Written beside the target and renamed into place: a failure leaves no half file behind.
     const std::string tmp = path + ".tmp";
+    struct RemoveUnlessKept {
+        const std::string &file;
+        bool keep = false;
+        ~RemoveUnlessKept() {
+            if (!keep) std::remove(file.c_str());
+        }
+    } cleanup{tmp};
     std::unique_ptr<FILE, int (*)(FILE *)> f(std::fopen(tmp.c_str(), "wb"), &std::fclose);
-    if (!f) fail(TILLER_ERR_IO, "%s: cannot create: %s", tmp.c_str(), std::strerror(errno));
+    if (!f) fail(TILLER_ERR_IO, "cannot write %s: %s", path.c_str(), std::strerror(errno));
     auto write_all = [&](const void *p, size_t n) {
         if (n && std::fwrite(p, 1, n, f.get()) != n) fail(TILLER_ERR_IO, "%s: write failed: %s", tmp.c_str(), std::strerror(errno));
     };
@@ -174,6 +182,7 @@ void GgufWriter::write(const std::string &path, const std::function<void(size_t,
     if (std::fclose(f.release()) != 0) fail(TILLER_ERR_IO, "%s: close failed: %s", tmp.c_str(), std::strerror(errno));
     if (std::rename(tmp.c_str(), path.c_str()) != 0)
         fail(TILLER_ERR_IO, "%s: cannot rename into place: %s", path.c_str(), std::strerror(errno));
+    cleanup.keep = true;
 }
 
 }  // namespace tiller

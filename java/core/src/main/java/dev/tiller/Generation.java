@@ -80,6 +80,20 @@ public final class Generation implements Iterator<GeneratedToken>, AutoCloseable
         return new Usage(prompt.length, generated, promptNanos / 1e9, genNanos / 1e9);
     }
 
+    /**
+     * After the generation ended, evaluates its last token if it has not been (a generation that
+     * stopped at {@code maxTokens}, at a stop string or by a cancel sampled that token but never fed
+     * it back), so that the session's context holds the whole reply before a conversation goes on
+     * in the same session. Does nothing while running, after a stop token (the chat template's
+     * continuation closes the turn) or when the context is full.
+     */
+    public void keepInContext() {
+        if (finish == null || pendingToken < 0 || finish == FinishReason.CONTEXT_FULL) return;
+        if (session.position() >= session.contextLength()) return;
+        session.evaluate(new int[] {pendingToken});
+        pendingToken = -1;
+    }
+
     /** Runs to the end and returns the text. */
     public String complete() {
         while (hasNext()) next();

@@ -49,7 +49,14 @@ public final class Metadata {
     public Optional<Object> get(String key) {
         Long i = index.get(key);
         if (i == null) return Optional.empty();
-        return Optional.of(read(i));
+        return Optional.of(read(i, Long.MAX_VALUE));
+    }
+
+    /** Like {@link #get}, but an array value holds at most its first {@code maxElements} elements (see {@link #length}). */
+    public Optional<Object> head(String key, int maxElements) {
+        Long i = index.get(key);
+        if (i == null) return Optional.empty();
+        return Optional.of(read(i, Math.max(0, maxElements)));
     }
 
     public Optional<String> getString(String key) {
@@ -77,7 +84,7 @@ public final class Metadata {
         });
     }
 
-    private Object read(long i) {
+    private Object read(long i, long max) {
         return model.withHandle(h -> {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment type = a.allocate(ValueLayout.JAVA_INT), atype = a.allocate(ValueLayout.JAVA_INT);
@@ -86,7 +93,7 @@ public final class Metadata {
                 int t = type.get(ValueLayout.JAVA_INT, 0);
                 if (t != TILLER_META_ARRAY()) return element(h, a, i, t, 0);
                 int et = atype.get(ValueLayout.JAVA_INT, 0);
-                long n = count.get(ValueLayout.JAVA_LONG, 0);
+                long n = Math.min(max, count.get(ValueLayout.JAVA_LONG, 0));
                 List<Object> out = new ArrayList<>((int) Math.min(n, Integer.MAX_VALUE));
                 for (long k = 0; k < n; k++) out.add(element(h, a, i, et, k));
                 return Collections.unmodifiableList(out);

@@ -5,8 +5,10 @@ import static dev.tiller.bindings.tiller_h.*;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.function.Function;
 
 /**
@@ -19,6 +21,7 @@ public final class Sae implements AutoCloseable {
     private final GuardedHandle handle;
     private final int dModel, dSae;
     private final String architecture;
+    private final OptionalInt layer;
 
     private Sae(Path path, MemorySegment handle) {
         this.path = path;
@@ -33,6 +36,49 @@ public final class Sae implements AutoCloseable {
                 case 1 -> "relu";
                 default -> "topk";
             };
+        }
+        layer = layerOf(path);
+    }
+
+    /**
+     * The layer whose resid_post the SAE reads, when its files say: SAELens's cfg.json
+     * ({@code hook_layer}, or {@code hook_name} "blocks.L....", at the top or under "metadata"), a Gemma Scope path
+     * ({@code layer_L/width_.../params.npz}), or for other npz files a JSON file of the same name
+     * beside it with a {@code "layer"} key (as Tiller's SAE recipe writes).
+     */
+    static OptionalInt layerOf(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        Path cfg = Files.isDirectory(p) ? p.resolve("cfg.json") : p.getFileName().toString().endsWith(".safetensors")
+                || p.getFileName().toString().equals("cfg.json") ? p.resolveSibling("cfg.json") : null;
+        if (cfg != null) {
+            Object hookLayer = jsonKey(cfg, "hook_layer");
+            if (hookLayer instanceof Number n) return OptionalInt.of(n.intValue());
+            Object hookName = jsonKey(cfg, "hook_name");
+            if (hookName instanceof String name) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^blocks\\.(\\d+)\\.").matcher(name);
+                if (m.find()) return OptionalInt.of(Integer.parseInt(m.group(1)));
+            }
+            return OptionalInt.empty();
+        }
+        java.util.regex.Matcher scope = java.util.regex.Pattern.compile("(?:^|/)layer_(\\d+)/width_[^/]+/").matcher(p.toString());
+        if (scope.find()) return OptionalInt.of(Integer.parseInt(scope.group(1)));
+        String name = p.getFileName().toString();
+        if (name.endsWith(".npz")) {
+            Object l = jsonKey(p.resolveSibling(name.substring(0, name.length() - 4) + ".json"), "layer");
+            if (l instanceof Number n) return OptionalInt.of(n.intValue());
+        }
+        return OptionalInt.empty();
+    }
+
+    /** A key of a JSON object file, at the top or (as newer SAELens writes it) under "metadata". */
+    private static Object jsonKey(Path file, String key) {
+        if (!Files.isRegularFile(file)) return null;
+        try {
+            if (!(MiniJson.parse(Files.readString(file)) instanceof java.util.Map<?, ?> m)) return null;
+            if (m.get(key) != null) return m.get(key);
+            return m.get("metadata") instanceof java.util.Map<?, ?> meta ? meta.get(key) : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // a file that cannot be read says nothing about the layer
         }
     }
 
@@ -50,6 +96,8 @@ public final class Sae implements AutoCloseable {
     public int dModel() { return dModel; }
     public int dSae() { return dSae; }
     public String architecture() { return architecture; }
+    /** The layer the SAE was trained at, when its files record it (see {@link #layerOf}). */
+    public OptionalInt layer() { return layer; }
 
     /** Feature activations of each row: x [n][d_model] -> f [n][d_sae]. */
     public float[][] encode(float[][] x) {

@@ -37,6 +37,9 @@ public final class Session implements AutoCloseable {
     private int logitRowsHeld;
     private int[] capturedLayers = new int[0];
     private HookBridge hookBridge;
+    private ProgressListener progress;
+    /** Prompt tokens per native call when a progress listener is set. */
+    public static final int PROGRESS_CHUNK = 512;
     /** The scopes of recently invalidated views and what invalidated them (weak: forgotten with their segments). */
     private final java.util.Map<MemorySegment.Scope, String> deadScopes = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
@@ -280,8 +283,9 @@ public final class Session implements AutoCloseable {
      */
     public void setControlVector(ControlVector vector, int layerStart, int layerEnd) {
         Objects.requireNonNull(vector, "vector");
-        if (layerStart < 0 || layerStart > layerEnd) {
-            throw new InvalidArgumentException(0, "control vector layer range [" + layerStart + ", " + layerEnd + "] is empty or negative");
+        if (layerStart < 0 || layerStart > layerEnd || layerEnd >= nLayer) {
+            throw new InvalidArgumentException(0, "control vector layer range [" + layerStart + ", " + layerEnd
+                    + "] is not a range of this model's layers 0.." + (nLayer - 1));
         }
         if (vector.embeddingLength() != nEmbd) {
             throw new InvalidArgumentException(0, "control vector has " + vector.embeddingLength()
@@ -299,7 +303,7 @@ public final class Session implements AutoCloseable {
 
     /** Applies a control vector to layers 1 .. n_layer - 1 (llama.cpp's default range). */
     public void setControlVector(ControlVector vector) {
-        setControlVector(vector, 1, nLayer);
+        setControlVector(vector, Math.min(1, nLayer - 1), nLayer - 1);
     }
 
     public void clearControlVector() {
@@ -323,6 +327,10 @@ public final class Session implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             if (v.isSparse()) {
                 Objects.requireNonNull(sae, "a sparse (SAS) vector needs its SAE");
+                if (sae.layer().isPresent() && sae.layer().getAsInt() != v.layer()) {
+                    throw new InvalidArgumentException(0, "the SAE " + sae.path() + " reads layer " + sae.layer().getAsInt()
+                            + " but the SAS vector is for layer " + v.layer());
+                }
                 int[] idx = v.indices();
                 float[] vals = v.values();
                 MemorySegment i = a.allocateFrom(ValueLayout.JAVA_INT, idx.length == 0 ? new int[1] : idx);
@@ -346,6 +354,21 @@ public final class Session implements AutoCloseable {
         enter();
         try {
             Native.check(tiller_session_clear_steering(handle));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Tells {@code listener} how far a long {@link #evaluate} has got (tokens done, tokens in all):
+     * with a listener, an evaluation of more than 512 tokens runs as consecutive calls of 512 (the
+     * KV cache makes that the same computation), unless residuals are captured (capture keeps the
+     * rows of one call). {@link #evaluateAll} runs as one call. null removes the listener.
+     */
+    public void setProgressListener(ProgressListener listener) {
+        enter();
+        try {
+            progress = listener;
         } finally {
             lock.unlock();
         }
@@ -433,19 +456,28 @@ public final class Session implements AutoCloseable {
             long bytes = (long) tokens.length * Integer.BYTES;
             if (tokenBuffer.byteSize() < bytes) tokenBuffer = arena.allocate(Math.max(bytes, 4096), 64);
             MemorySegment.copy(tokens, 0, tokenBuffer, ValueLayout.JAVA_INT, 0, tokens.length);
-            int status = tiller_session_evaluate(handle, tokenBuffer, tokens.length, all ? 1 : 0);
-            if (hookBridge != null && hookBridge.failure != null) {
-                Throwable t = hookBridge.failure;
-                hookBridge.failure = null;
-                if (t instanceof RuntimeException r) throw r;
-                if (t instanceof Error e) throw e;
-                throw new TillerException(0, "residual hook failed: " + t);
+            int step = progress != null && !all && capturedLayers.length == 0 ? PROGRESS_CHUNK : tokens.length;
+            for (int done = 0; done < tokens.length;) {
+                int n = Math.min(step, tokens.length - done);
+                int status = tiller_session_evaluate(handle, tokenBuffer.asSlice((long) done * Integer.BYTES), n, all ? 1 : 0);
+                rethrowHookFailure();
+                Native.check(status);
+                done += n;
+                if (step < tokens.length) progress.progress(done, tokens.length);
             }
-            Native.check(status);
             return logitsView();
         } finally {
             lock.unlock();
         }
+    }
+
+    private void rethrowHookFailure() {
+        if (hookBridge == null || hookBridge.failure == null) return;
+        Throwable t = hookBridge.failure;
+        hookBridge.failure = null;
+        if (t instanceof RuntimeException r) throw r;
+        if (t instanceof Error e) throw e;
+        throw new TillerException(0, "residual hook failed: " + t);
     }
 
     private FloatView logitsView() {

@@ -47,6 +47,33 @@ public final class SteeringFiles {
         }
     }
 
+    /**
+     * The SAE a SAS vector file records (metadata key {@code sae}), a relative path being read from
+     * the vector file's folder; empty when it records none. Refused, naming the vector and
+     * suggesting --sae, when the recorded file is not there.
+     */
+    public static java.util.Optional<Path> recordedSae(Path vectorFile, SteeringVector v) {
+        String recorded = v.metadata().get("sae");
+        if (recorded == null || recorded.isEmpty()) return java.util.Optional.empty();
+        Path p = Path.of(recorded);
+        Path resolved = p.isAbsolute() ? p : vectorFile.toAbsolutePath().getParent().resolve(p).normalize();
+        if (!java.nio.file.Files.exists(resolved)) {
+            throw new ModelIOException(0, "the SAE '" + recorded + "' that " + vectorFile + " records is not at " + resolved
+                    + (p.isAbsolute() ? "" : " (a relative path in a vector is read from the vector's folder)") + "; give the SAE with --sae");
+        }
+        return java.util.Optional.of(resolved);
+    }
+
+    /**
+     * The path to record for an SAE in a vector written to {@code vectorFile}: relative when the SAE
+     * lies in the vector's folder or below it (so that the folder can move as a whole, as models/
+     * does), else absolute.
+     */
+    public static String saePathFor(Path vectorFile, Path sae) {
+        Path folder = vectorFile.toAbsolutePath().normalize().getParent(), s = sae.toAbsolutePath().normalize();
+        return s.startsWith(folder) ? folder.relativize(s).toString() : s.toString();
+    }
+
     private static Safetensors.Entry tensor(Safetensors.Contents c, String name) {
         Safetensors.Entry e = c.tensors().get(name);
         if (e == null) throw new IllegalArgumentException("tensor '" + name + "' is missing");

@@ -277,9 +277,8 @@ class SessionTest {
         }
         try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(64, 1))) {
             float[] plain = s.evaluateAll(TOKENS).toArray();
-            s.reset();
-            s.setControlVector(v, 8, 9); // no layer in range: no effect
-            assertEquals(0.0, maxDiff(plain, s.evaluateAll(TOKENS).toArray()), 1e-6);
+            Refused.with(InvalidArgumentException.class, () -> s.setControlVector(v, 8, 9), "layer range [8, 9]", "layers 0..7");
+            Refused.with(InvalidArgumentException.class, () -> s.setControlVector(v, 3, 8), "layer range [3, 8]");
             s.reset();
             s.setControlVector(v);
             assertTrue(maxDiff(plain, s.evaluateAll(TOKENS).toArray()) > 0.1);

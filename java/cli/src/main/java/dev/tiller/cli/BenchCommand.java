@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Prompt-processing and decode tokens per second (median of the repetitions, after a warm-up).")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "M.gguf")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M.gguf")
     Path model;
 
     @Option(names = "--prompt-tokens", paramLabel = "P", description = "default: ${DEFAULT-VALUE}")
@@ -30,8 +30,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--gen-tokens", paramLabel = "G", description = "default: ${DEFAULT-VALUE}")
     int genTokens = 32;
 
-    @Option(names = "--threads", paramLabel = "N", description = "default: one per core")
-    int threads = 0;
+    @Mixin
+    ThreadsOption threadsOption;
 
     @Option(names = "--repetitions", paramLabel = "R", description = "default: ${DEFAULT-VALUE}")
     int repetitions = 5;
@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         try (SteeringOptions st = steering;
                 Model m = Model.load(model);
-                Session s = m.newSession(new SessionOptions(promptTokens + genTokens + 1, threads))) {
+                Session s = m.newSession(new SessionOptions(promptTokens + genTokens + 1, threadsOption.threads))) {
             int nVocab = m.info().vocabularySize();
             st.apply(s, m.info().layerCount());
             st.applySteering(s, promptTokens, 0, false);
@@ -68,12 +68,12 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT,
                         "{\"model\": \"%s\", \"threads\": %d, \"prompt_tokens\": %d, \"gen_tokens\": %d, \"repetitions\": %d, "
                                 + "\"prefill_tok_s\": %.2f, \"decode_tok_s\": %.2f, \"prefill_runs\": %s, \"decode_runs\": %s}%n",
-                        model.toString().replace("\\", "\\\\").replace("\"", "\\\""), threads, promptTokens, genTokens,
+                        model.toString().replace("\\", "\\\\").replace("\"", "\\\""), threadsOption.threads, promptTokens, genTokens,
                         repetitions, ppMed, tgMed, runs(pp), runs(tg));
             } else {
                 System.out.printf(Locale.ROOT, "%s: prompt %d tokens %.2f tok/s, decode %d tokens %.2f tok/s "
                         + "(median of %d, threads %s)%n", model.getFileName(), promptTokens, ppMed, genTokens, tgMed,
-                        repetitions, threads > 0 ? String.valueOf(threads) : "all");
+                        repetitions, threadsOption.threads > 0 ? String.valueOf(threadsOption.threads) : "all");
             }
         }
         return 0;

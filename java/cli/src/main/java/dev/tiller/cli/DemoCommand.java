@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,8 +45,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--strength", description = "SAS lambda, default: ${DEFAULT-VALUE}")
     float strength = 1.5f;
 
-    @Option(names = "--threads", paramLabel = "N", description = "default: one per core")
-    int threads = 0;
+    @Mixin
+    ThreadsOption threadsOption;
 
     @Override
     public Integer call() {
@@ -61,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
             vectors.add(SteeringFiles.load(dir.resolve("steer-" + g + ".safetensors")));
         }
         try (Model m = Model.load(modelFile); Sae sae = Sae.load(dir.resolve("tiller-gemma2-tiny.sae-l2.npz"));
-                Session s = m.newSession(new SessionOptions(tokens + 16, threads))) {
+                Session s = m.newSession(new SessionOptions(tokens + 16, threadsOption.threads))) {
             System.out.printf(Locale.ROOT, "%s: %s, %d layers, d %d, vocabulary %d (trained by Tiller, see models/README.md)%n", modelFile.getFileName(),
                     m.info().architecture(), m.info().layerCount(), m.info().embeddingLength(), m.info().vocabularySize());
             System.out.printf(Locale.ROOT, "prompt \"%s\", %d tokens per sample, temperature 0.9, top-k 40, repeat penalty 1.3; SAS lambda %.1f at layer %d%n%n", prompt, tokens,

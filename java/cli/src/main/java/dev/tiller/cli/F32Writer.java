@@ -1,22 +1,21 @@
 package dev.tiller.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 
-/** Writes native float buffers and int32 headers, little-endian, straight from native memory. */
-final class F32Writer implements AutoCloseable {
-    private final FileChannel ch;
+/** Writes native float buffers (as they are: little-endian on x86-64 and aarch64) and int32 headers to a stream. */
+final class F32Writer {
+    private final WritableByteChannel ch;
 
-    F32Writer(Path path) throws IOException {
-        ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    F32Writer(OutputStream out) {
+        ch = Channels.newChannel(out);
     }
 
-    /** The segment's bytes as they are (the runtime stores little-endian floats on x86-64 and aarch64). */
     void write(MemorySegment floats) throws IOException {
         ByteBuffer b = floats.asByteBuffer();
         while (b.hasRemaining()) ch.write(b);
@@ -27,10 +26,5 @@ final class F32Writer implements AutoCloseable {
         for (int v : values) b.putInt(v);
         b.flip();
         while (b.hasRemaining()) ch.write(b);
-    }
-
-    @Override
-    public void close() throws IOException {
-        ch.close();
     }
 }

@@ -1,11 +1,12 @@
 package dev.tiller.cli;
 
+import dev.tiller.AtomicFiles;
 import dev.tiller.Model;
+import dev.tiller.Progress;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
-import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,11 +15,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code tiller logits --model M.gguf --tokens 2,17,... --out F.f32 [--incremental]
  * [--control-vector CV.gguf[:STRENGTH]]... [--threads N]}: float32 little-endian
- * {@code [n_tokens, n_vocab]}, the logits of every position.
+ * {@code [n_tokens, n_vocab]}, the logits of every position. Long inputs are evaluated in chunks
+ * of 512 tokens with progress on stderr; the file appears only when complete.
  */
 @Command(name = "logits", mixinStandardHelpOptions = true,
         description = "Write the logits of every position as float32 little-endian [n_tokens, n_vocab].")
 final class LogitsCommand implements Callable<Integer> {
+    static final int CHUNK = 512;
+
     @Mixin
     ModelOptions opts;
 
@@ -32,20 +36,23 @@ final class LogitsCommand implements Callable<Integer> {
     boolean incremental;
 
     @Override
-    public Integer call() throws IOException {
-        try (SteeringOptions st = steering;
-                Model model = Model.load(opts.model);
-                Session session = model.newSession(SessionOptions.defaults()
-                        .withContextLength(Math.max(opts.tokens.length, 1)).withThreads(opts.threads));
-                F32Writer w = new F32Writer(out)) {
+    public Integer call() {
+        AtomicFiles.checkWritable(out);
+        int[] tokens = opts.tokens();
+        try (SteeringOptions st = steering; Model model = Model.load(opts.model);
+                Session session = model.newSession(new SessionOptions(opts.contextLength(model), opts.threads.threads))) {
             st.apply(session, model.info().layerCount());
-            st.applySteering(session, opts.tokens.length, 0, false);
-            if (incremental) {
-                for (int t : opts.tokens) w.write(session.evaluate(new int[] {t}).segment());
-            } else {
-                MemorySegment all = session.evaluateAll(opts.tokens).segment();
-                w.write(all);
-            }
+            st.applySteering(session, tokens.length, 0, false);
+            Progress progress = new Progress("logits of token", tokens.length, System.err, 2, 1);
+            AtomicFiles.write(out, os -> {
+                F32Writer w = new F32Writer(os);
+                int step = incremental ? 1 : CHUNK;
+                for (int done = 0; done < tokens.length; done += step) {
+                    int[] chunk = Arrays.copyOfRange(tokens, done, Math.min(tokens.length, done + step));
+                    w.write(session.evaluateAll(chunk).segment());
+                    progress.progress(done + chunk.length, tokens.length);
+                }
+            });
         }
         return 0;
     }

@@ -1,16 +1,37 @@
 package dev.tiller.cli;
 
+import dev.tiller.Model;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Options shared by the commands that evaluate given token ids: model, tokens, threads. */
+/** Options of the commands that evaluate given token ids: model, tokens, threads. */
 final class ModelOptions {
-    @Option(names = "--model", required = true, paramLabel = "M.gguf", description = "GGUF model file")
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M.gguf", description = "GGUF model file")
     Path model;
 
-    @Option(names = "--tokens", required = true, split = ",", paramLabel = "ID", description = "token ids, comma-separated")
-    int[] tokens;
+    @Mixin
+    TokensOption tokens;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: one per core)")
-    int threads = 0;
+    @Mixin
+    ThreadsOption threads;
+
+    int[] tokens() {
+        return tokens.tokens;
+    }
+
+    /** A context for exactly the tokens, with a warning when that is longer than the model was trained for. */
+    int contextLength(Model m) {
+        int n = tokens.tokens.length, trained = m.info().contextLength();
+        if (trained > 0 && n > trained) {
+            Cli.warn(spec, n + " tokens are more than the " + trained + " the model was trained for: positions past "
+                    + trained + " are outside what it has learnt");
+        }
+        return n;
+    }
 }

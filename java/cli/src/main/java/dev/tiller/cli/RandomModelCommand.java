@@ -4,6 +4,7 @@ import dev.tiller.ModelTools;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Hidden: {@code tiller random-model --shape gemma2-2b --type Q4_0 --out F.gguf} for benchmarks. */
@@ -22,8 +23,8 @@ final class RandomModelCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "default: ${DEFAULT-VALUE}")
     long seed = 1;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: one per core)")
-    int threads = 0;
+    @Mixin
+    ThreadsOption threadsOption;
 
     @Override
     public Integer call() {
@@ -34,7 +35,7 @@ final class RandomModelCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("unknown shape '" + shape + "' (gemma3-270m, gemma3-1b, gemma2-2b)");
         };
         long t0 = System.nanoTime();
-        ModelTools.writeRandomModel(out, s, type, seed, threads);
+        ModelTools.writeRandomModel(out, s, type, seed, threadsOption.threads);
         System.err.printf("wrote %s (%s %s) in %.1f s%n", out, shape, type, (System.nanoTime() - t0) / 1e9);
         return 0;
     }

@@ -1,9 +1,9 @@
 package dev.tiller.cli;
 
+import dev.tiller.AtomicFiles;
 import dev.tiller.Model;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
@@ -28,21 +28,23 @@ final class ResidualsCommand implements Callable<Integer> {
     Path out;
 
     @Override
-    public Integer call() throws IOException {
-        try (SteeringOptions st = steering;
-                Model model = Model.load(opts.model);
-                Session session = model.newSession(SessionOptions.defaults()
-                        .withContextLength(Math.max(opts.tokens.length, 1)).withThreads(opts.threads));
-                F32Writer w = new F32Writer(out)) {
+    public Integer call() {
+        AtomicFiles.checkWritable(out);
+        int[] tokens = opts.tokens();
+        try (SteeringOptions st = steering; Model model = Model.load(opts.model);
+                Session session = model.newSession(new SessionOptions(opts.contextLength(model), opts.threads.threads))) {
             int nLayer = model.info().layerCount(), nEmbd = model.info().embeddingLength();
             st.apply(session, nLayer);
-            st.applySteering(session, opts.tokens.length, 0, false);
+            st.applySteering(session, tokens.length, 0, false);
             session.captureLayers(IntStream.range(0, nLayer).toArray());
-            session.evaluate(opts.tokens);
-            for (int il = 0; il < nLayer; il++) {
-                w.writeInts(il, nEmbd, opts.tokens.length);
-                w.write(session.captured(il).segment());
-            }
+            session.evaluate(tokens);
+            AtomicFiles.write(out, os -> {
+                F32Writer w = new F32Writer(os);
+                for (int il = 0; il < nLayer; il++) {
+                    w.writeInts(il, nEmbd, tokens.length);
+                    w.write(session.captured(il).segment());
+                }
+            });
         }
         return 0;
     }

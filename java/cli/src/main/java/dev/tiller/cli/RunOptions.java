@@ -2,20 +2,42 @@ package dev.tiller.cli;
 
 import dev.tiller.Model;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options of the commands that load a model and generate: model file, context, threads. */
 final class RunOptions {
-    @Option(names = "--model", required = true, paramLabel = "M.gguf", description = "GGUF model file")
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M.gguf", description = "GGUF model file")
     Path model;
 
-    @Option(names = "--context", paramLabel = "N", description = "context length (default: the model's, at most 8192)")
-    int context = 0;
+    Integer context;
 
-    @Option(names = "--threads", paramLabel = "N", description = "worker threads (default: one per core)")
-    int threads = 0;
+    @Option(names = {"-c", "--ctx-size", "--context"}, paramLabel = "N",
+            description = "context length in tokens (default: the model's training context, at most 8192)")
+    void setContext(int n) {
+        if (n < 1) throw Cli.usage(spec, "--ctx-size must be >= 1, got " + n);
+        context = n;
+    }
+
+    @Mixin
+    ThreadsOption threads;
+
+    int threads() {
+        return threads.threads;
+    }
 
     int contextLength(Model m) {
-        return context > 0 ? context : Math.min(m.info().contextLength(), 8192);
+        int trained = m.info().contextLength();
+        if (context == null) return trained > 0 ? Math.min(trained, 8192) : 8192;
+        if (trained > 0 && context > trained) {
+            Cli.warn(spec, "--ctx-size " + context + " is longer than the " + trained + " tokens the model was trained for: "
+                    + "positions past " + trained + " are outside what it has learnt");
+        }
+        return context;
     }
 }

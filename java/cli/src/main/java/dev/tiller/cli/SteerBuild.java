@@ -3,6 +3,7 @@ package dev.tiller.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tiller.AbDataset;
+import dev.tiller.AtomicFiles;
 import dev.tiller.BehaviorEval;
 import dev.tiller.ChatMessage;
 import dev.tiller.ControlVector;
@@ -24,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,7 +43,7 @@ final class SteerBuild {
     private SteerBuild() {}
 
     abstract static class Base implements Callable<Integer> {
-        @Option(names = "--model", required = true, paramLabel = "M.gguf")
+        @Option(names = {"-m", "--model"}, required = true, paramLabel = "M.gguf")
         Path model;
 
         @Option(names = "--layer", required = true, paramLabel = "L", description = "read and steer resid_post(L)")
@@ -66,8 +68,8 @@ final class SteerBuild {
                 description = "token whose activation is read (default: -1, the last; -2, the answer letter, with --dataset)")
         Integer position;
 
-        @Option(names = "--threads", paramLabel = "N")
-        int threads = 0;
+        @Mixin
+        ThreadsOption threadsOption;
 
         float[][] positive, negative;
 
@@ -84,7 +86,7 @@ final class SteerBuild {
             ObjectMapper json = new ObjectMapper();
             List<float[]> pos = new ArrayList<>(), neg = new ArrayList<>();
             try (Model m = Model.load(model);
-                    Session s = m.newSession(new SessionOptions(Math.min(m.info().contextLength(), 4096), threads))) {
+                    Session s = m.newSession(new SessionOptions(Math.min(m.info().contextLength(), 4096), threadsOption.threads))) {
                 checkLayer(m);
                 s.captureLayers(layer);
                 int n = 0;
@@ -110,7 +112,7 @@ final class SteerBuild {
             if (position == null) position = -2;
             List<float[]> pos = new ArrayList<>(), neg = new ArrayList<>();
             try (Model m = Model.load(model);
-                    Session s = m.newSession(new SessionOptions(Math.min(m.info().contextLength(), 4096), threads))) {
+                    Session s = m.newSession(new SessionOptions(Math.min(m.info().contextLength(), 4096), threadsOption.threads))) {
                 checkLayer(m);
                 s.captureLayers(layer);
                 BehaviorEval eval = new BehaviorEval(m);
@@ -181,17 +183,21 @@ final class SteerBuild {
         @Override
         public Integer call() throws IOException {
             if (!sigma.equals("relu") && !sigma.equals("jumprelu")) throw new IllegalArgumentException("--sigma must be relu or jumprelu");
-            java.util.regex.Matcher named = java.util.regex.Pattern.compile("layer_(\\d+)").matcher(sae.toString());
-            if (named.find() && Integer.parseInt(named.group(1)) != layer) {
-                throw new IllegalArgumentException("the SAE " + sae + " reads layer " + named.group(1) + " (Gemma Scope's layer_L naming) but --layer is " + layer);
-            }
-            readActivations();
+            AtomicFiles.checkWritable(out);
             try (Sae s = Sae.load(sae)) {
+                if (s.layer().isPresent() && s.layer().getAsInt() != layer) {
+                    throw new IllegalArgumentException("the SAE " + sae + " reads layer " + s.layer().getAsInt() + " but --layer is " + layer);
+                }
+                readActivations();
                 Map<String, String> meta = metadata();
-                meta.put("sae", sae.toAbsolutePath().toString());
+                meta.put("sae", SteeringFiles.saePathFor(out, sae));
                 meta.put("tau", Double.toString(tau));
                 meta.put("sigma", sigma);
                 SteeringVector v = SteeringBuilder.sas(s, layer, positive, negative, tau, meta);
+                if (v.indices().length == 0) {
+                    throw new IllegalArgumentException("no SAE feature fires in at least a fraction " + tau + " of one side's rows more than the "
+                            + "other's (are the positive and negative sides the same?): nothing to steer with; lower --tau or check the pairs");
+                }
                 SteeringFiles.save(v, out);
                 System.err.printf("wrote %s: SAS vector at layer %d with %d features from %d pairs%n", out, layer, v.indices().length,
                         positive.length);
@@ -207,13 +213,21 @@ final class SteerBuild {
 
         @Override
         public Integer call() throws IOException {
+            AtomicFiles.checkWritable(out);
+            if (cvecOut != null) AtomicFiles.checkWritable(cvecOut);
+            if (cvecOut != null && layer == 0) throw new IllegalArgumentException("llama.cpp control vectors cannot steer layer 0 (--cvec-out)");
             readActivations();
             float[] v = SteeringBuilder.caa(positive, negative);
+            boolean zero = true;
+            for (float x : v) zero &= x == 0f;
+            if (zero) {
+                throw new IllegalArgumentException("the positive and negative activations are identical: the CAA vector would be zero "
+                        + "(are the two sides of each pair the same?)");
+            }
             SteeringFiles.save(SteeringVector.dense(layer, v, metadata()), out);
             if (cvecOut != null) {
                 float[][] dirs = new float[layer + 1][];
                 dirs[layer] = v;
-                if (layer == 0) throw new IllegalArgumentException("llama.cpp control vectors cannot steer layer 0");
                 ControlVector.of(v.length, dirs).save(cvecOut, metadata().get("model"));
             }
             System.err.printf("wrote %s: CAA vector at layer %d from %d pairs%n", out, layer, positive.length);

@@ -1,6 +1,7 @@
 package dev.tiller.cli;
 
 import dev.tiller.AbDataset;
+import dev.tiller.AtomicFiles;
 import dev.tiller.BehaviorEval;
 import dev.tiller.ChatMessage;
 import dev.tiller.Model;
@@ -11,7 +12,6 @@ import dev.tiller.SessionOptions;
 import dev.tiller.SteeringFiles;
 import dev.tiller.SteeringVector;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +22,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "A/B behaviour scores of a steering vector over layers and strengths (CSV + plot + sample generations).")
 final class SteerEvalCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "M.gguf")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M.gguf")
     Path model;
 
     @Option(names = "--steer", required = true, paramLabel = "V", description = "steering vector file")
@@ -57,11 +58,12 @@ final class SteerEvalCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "N")
-    int threads = 0;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " exists and is not a folder");
         SteeringVector v = SteeringFiles.load(vector);
         List<AbDataset.Item> items = AbDataset.load(dataset);
         List<Integer> ls = layers == null || layers.isEmpty() ? List.of(v.layer()) : layers;
@@ -69,13 +71,13 @@ final class SteerEvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("a SAS vector only applies at its SAE's layer " + v.layer());
         }
         Files.createDirectories(out);
-        Path saePath = sae != null ? sae : v.metadata().containsKey("sae") ? Path.of(v.metadata().get("sae")) : null;
-        if (v.isSparse() && saePath == null) throw new IllegalArgumentException("give the SAE of this SAS vector with --sae");
+        Path saePath = !v.isSparse() ? null : sae != null ? sae : SteeringFiles.recordedSae(vector, v).orElseThrow(
+                () -> new IllegalArgumentException(vector + " is a SAS vector that records no SAE: give its SAE with --sae"));
         StringBuilder csv = new StringBuilder("layer,strength,score,items\n");
         XYChart chart = new XYChartBuilder().width(800).height(500).title("A/B behaviour score: " + vector.getFileName())
                 .xAxisTitle("strength").yAxisTitle("p(matching) / (p(A) + p(B))").build();
         try (Model m = Model.load(model);
-                Session s = m.newSession(new SessionOptions(Math.min(m.info().contextLength(), 4096), threads));
+                Session s = m.newSession(new SessionOptions(Math.min(m.info().contextLength(), 4096), threads.threads));
                 Sae saeObj = v.isSparse() ? Sae.load(saePath) : null) {
             BehaviorEval eval = new BehaviorEval(m);
             for (int layer : ls) {
@@ -96,9 +98,9 @@ final class SteerEvalCommand implements Callable<Integer> {
                 }
                 chart.addSeries("layer " + layer, xs, ys);
             }
-            Files.writeString(out.resolve("scores.csv"), csv, StandardCharsets.UTF_8);
+            AtomicFiles.writeString(out.resolve("scores.csv"), csv);
             System.setProperty("java.awt.headless", "true");
-            BitmapEncoder.saveBitmap(chart, out.resolve("scores").toString(), BitmapEncoder.BitmapFormat.PNG);
+            AtomicFiles.write(out.resolve("scores.png"), os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
             writeGenerations(m, s, eval, v, ls.get(0), items, saeObj);
         }
         System.err.println("wrote " + out.resolve("scores.csv") + ", " + out.resolve("scores.png") + ", " + out.resolve("generations.md"));
@@ -126,7 +128,7 @@ final class SteerEvalCommand implements Callable<Integer> {
                     .append(cell(plain)).append(" | ").append(cell(steered)).append(" |\n");
         }
         s.clearSteering();
-        Files.writeString(out.resolve("generations.md"), md, StandardCharsets.UTF_8);
+        AtomicFiles.writeString(out.resolve("generations.md"), md);
     }
 
     private static String cell(String s) {

@@ -28,10 +28,26 @@ final class SteerNormalizeCommand implements Callable<Integer> {
     @Parameters(arity = "2..*", paramLabel = "V", description = "dense steering vectors of the same layer")
     List<Path> vectors;
 
+    /** Whether p is the same file as one given before position upTo (another spelling, a link). */
+    private boolean isSameAsEarlier(Path p, int upTo) throws IOException {
+        for (int i = 0; i < upTo; i++) if (Files.exists(vectors.get(i)) && Files.isSameFile(vectors.get(i), p)) return true;
+        return false;
+    }
+
     @Override
     public Integer call() throws IOException {
         List<SteeringVector> in = new ArrayList<>();
-        for (Path p : vectors) {
+        java.util.Set<Path> seen = new java.util.HashSet<>();
+        java.util.Set<Path> names = new java.util.HashSet<>();
+        for (int k = 0; k < vectors.size(); k++) {
+            Path p = vectors.get(k);
+            if (!seen.add(p.toAbsolutePath().normalize()) || Files.exists(p) && isSameAsEarlier(p, k)) {
+                throw new IllegalArgumentException(p + " is given twice: each behaviour's vector once");
+            }
+            if (!names.add(p.getFileName())) {
+                throw new IllegalArgumentException("two vectors are named " + p.getFileName() + ": their normalised copies would overwrite "
+                        + "each other in " + outDir);
+            }
             SteeringVector v = SteeringFiles.load(p);
             if (v.isSparse()) throw new IllegalArgumentException(p + " is a SAS vector; normalisation is for dense CAA vectors");
             if (!in.isEmpty() && v.layer() != in.get(0).layer()) {
@@ -40,6 +56,7 @@ final class SteerNormalizeCommand implements Callable<Integer> {
             in.add(v);
         }
         List<float[]> scaled = SteeringBuilder.equalizeNorms(in.stream().map(SteeringVector::dense).toList());
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) throw new IllegalArgumentException("--out-dir " + outDir + " exists and is not a folder");
         Files.createDirectories(outDir);
         for (int i = 0; i < in.size(); i++) {
             Map<String, String> meta = new HashMap<>(in.get(i).metadata());

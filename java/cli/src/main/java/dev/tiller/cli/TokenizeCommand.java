@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = "Token ids of text, one JSON array per input (vocabulary-only GGUFs work too).")
 final class TokenizeCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "M.gguf", description = "GGUF model or vocabulary file")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "M.gguf", description = "GGUF model or vocabulary file")
     Path model;
 
     @Option(names = "--plain", description = "treat special-token text (e.g. <end_of_turn>) as plain text")
@@ -45,6 +45,7 @@ final class TokenizeCommand implements Callable<Integer> {
             if (input.text != null) {
                 out.println(json(tok.encode(input.text, !plain)));
             } else {
+                if (Files.isDirectory(input.jsonl)) throw new IllegalArgumentException(input.jsonl + " is a folder, not a JSONL file");
                 ObjectMapper mapper = new ObjectMapper();
                 try (BufferedReader r = Files.newBufferedReader(input.jsonl, StandardCharsets.UTF_8)) {
                     String line;

@@ -51,7 +51,7 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() {
             if (epochs < 1 || batch < 1) throw new IllegalArgumentException("--epochs and --batch must be >= 1");
-            MnistMlp.Result r = MnistMlp.run(MnistMlp.Options.standard(env.dir("mnist"), epochs, batch, seed, lr, env.threads),
+            MnistMlp.Result r = MnistMlp.run(MnistMlp.Options.standard(env.dir("mnist"), epochs, batch, seed, lr, env.threads()),
                     json ? null : System.err);
             if (json) {
                 StringBuilder losses = new StringBuilder();
@@ -90,7 +90,7 @@ final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() {
-            DefaultModel.Result r = DefaultModel.run(new DefaultModel.Options(env.dir("text"), out, seed, steps, batch, lr, env.threads), System.err);
+            DefaultModel.Result r = DefaultModel.run(new DefaultModel.Options(env.dir("text"), out, seed, steps, batch, lr, env.threads()), System.err);
             StringBuilder curve = new StringBuilder();
             for (float[] p : r.curve()) curve.append(curve.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "[%d,%.6f]", (int) p[0], p[1]));
             System.out.printf(Locale.ROOT, "{\"steps\":%d,\"batch\":%d,\"seed\":%d,\"lr\":%s,\"train_tokens\":%d,\"train_loss\":%.4f,\"heldout_loss\":%.4f,"
@@ -111,7 +111,7 @@ final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() {
-            DefaultModelEval.Report r = DefaultModelEval.run(env.dir("text"), model, env.threads);
+            DefaultModelEval.Report r = DefaultModelEval.run(env.dir("text"), model, env.threads());
             System.out.printf(Locale.ROOT, "{\"heldout_tokens\":%d,\"model_loss\":%.4f,\"model_perplexity\":%.2f,\"kn_trigram_loss\":%.4f,\"kn_trigram_perplexity\":%.2f}%n",
                     r.tokens(), r.modelLoss(), r.modelPerplexity(), r.trigramLoss(), r.trigramPerplexity());
             return 0;
@@ -155,7 +155,7 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() {
             DefaultSae.Report r = DefaultSae.run(new DefaultSae.Options(env.dir("text"), model, out, harvest,
-                    new SaeTrainer.Options(features, l1, steps, batch, lr, 250, seed, env.threads)), System.err);
+                    new SaeTrainer.Options(features, l1, steps, batch, lr, 250, seed, env.threads())), System.err);
             System.out.printf(Locale.ROOT, "{\"layer\":%d,\"features\":%d,\"harvested_rows\":%d,\"fvu\":%.4f,\"l0\":%.2f,\"dead\":%d,"
                     + "\"heldout_loss\":%.4f,\"spliced_loss\":%.4f,\"splice_cost_nats\":%.4f}%n", DefaultSae.LAYER, r.features(), r.harvestedRows(), r.fvu(),
                     r.l0(), r.dead(), r.cleanLoss(), r.splicedLoss(), r.splicedLoss() - r.cleanLoss());
@@ -187,7 +187,7 @@ final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() {
-            GenreSteering.run(new GenreSteering.Options(env.dir("text"), model, sae, out, paragraphs, tau, env.threads), System.err);
+            GenreSteering.run(new GenreSteering.Options(env.dir("text"), model, sae, out, paragraphs, tau, env.threads()), System.err);
             return 0;
         }
     }

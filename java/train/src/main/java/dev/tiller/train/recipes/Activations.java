@@ -1,5 +1,6 @@
 package dev.tiller.train.recipes;
 
+import dev.tiller.ProgressListener;
 import dev.tiller.Session;
 import dev.tiller.train.text.BpeTrainer;
 import java.lang.foreign.MemorySegment;
@@ -15,7 +16,7 @@ final class Activations {
      * resid_post(layer) of windows (BOS + the window's tokens); the BOS row is left out, as its
      * norm is far from every other position's. Returns rows x d floats.
      */
-    static float[] harvest(Session s, int layer, int d, int windows, IntFunction<int[]> window) {
+    static float[] harvest(Session s, int layer, int d, int windows, IntFunction<int[]> window, ProgressListener progress) {
         s.captureLayers(layer);
         float[] out = new float[0];
         int n = 0;
@@ -31,6 +32,7 @@ final class Activations {
             if (out.length < (n + r) * d) out = Arrays.copyOf(out, Math.max(out.length * 2, (n + r) * d));
             MemorySegment.copy(rows, ValueLayout.JAVA_FLOAT, (long) d * 4, out, n * d, r * d);
             n += r;
+            if (progress != null) progress.progress(w + 1, windows);
         }
         s.captureLayers();
         return Arrays.copyOf(out, n * d);

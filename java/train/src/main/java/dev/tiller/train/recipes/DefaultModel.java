@@ -4,7 +4,7 @@ import dev.tiller.GgufWriter;
 import dev.tiller.Tokenizer;
 import dev.tiller.train.Graph;
 import dev.tiller.train.Losses;
-import dev.tiller.train.Progress;
+import dev.tiller.Progress;
 import dev.tiller.train.Tensor;
 import dev.tiller.train.nn.GemmaExport;
 import dev.tiller.train.nn.TransformerConfig;

@@ -1,6 +1,7 @@
 package dev.tiller.train.recipes;
 
 import dev.tiller.Model;
+import dev.tiller.Progress;
 import dev.tiller.Sae;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
@@ -37,12 +38,13 @@ public final class DefaultSae {
             int[] train = DefaultModel.stream(tok, split.train()), held = DefaultModel.stream(tok, split.heldOut());
             SplittableRandom rng = new SplittableRandom(o.sae().seed());
             int len = DefaultModel.SEQ - 1;
-            float[] x = Activations.harvest(s, LAYER, d, o.harvestWindows(), w -> slice(train, rng.nextInt(train.length - len), len));
+            float[] x = Activations.harvest(s, LAYER, d, o.harvestWindows(), w -> slice(train, rng.nextInt(train.length - len), len),
+                    log == null ? null : new Progress("harvest window", o.harvestWindows(), log, 10));
             if (log != null) log.printf(Locale.ROOT, "harvested %d rows of resid_post(%d)%n", x.length / d, LAYER);
             SaeTrainer.Weights w = SaeTrainer.train(x, d, o.sae(), log);
             w.save(o.out());
             int heldWindows = Math.min(160, held.length / len);
-            float[] hx = Activations.harvest(s, LAYER, d, heldWindows, i -> slice(held, i * len, len));
+            float[] hx = Activations.harvest(s, LAYER, d, heldWindows, i -> slice(held, i * len, len), null);
             try (Sae sae = Sae.load(o.out())) {
                 return measure(s, sae, hx, d, held, heldWindows, x.length / d);
             }

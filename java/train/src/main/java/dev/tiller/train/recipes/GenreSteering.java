@@ -62,7 +62,7 @@ public final class GenreSteering {
         float[] x = Activations.harvest(s, DefaultSae.LAYER, d, paragraphs.size(), i -> {
             int[] ids = tok.encode(paragraphs.get(i), false, false);
             return Arrays.copyOf(ids, Math.min(ids.length, len));
-        });
+        }, null);
         return Activations.rows(x, d);
     }
 }

@@ -2,7 +2,7 @@ package dev.tiller.train.recipes;
 
 import dev.tiller.train.Graph;
 import dev.tiller.train.Losses;
-import dev.tiller.train.Progress;
+import dev.tiller.Progress;
 import dev.tiller.train.Tensor;
 import dev.tiller.train.data.Batch;
 import dev.tiller.train.data.Dataset;

@@ -2,7 +2,7 @@ package dev.tiller.train.sae;
 
 import dev.tiller.train.Graph;
 import dev.tiller.train.Losses;
-import dev.tiller.train.Progress;
+import dev.tiller.Progress;
 import dev.tiller.train.Tensor;
 import dev.tiller.train.nn.Init;
 import dev.tiller.train.optim.Adam;
