@@ -84,6 +84,34 @@ class MalformedGgufTest {
     }
 
     @Test
+    void aVocabularyThatDisagreesWithTheWeightsIsRefusedNamingTheKeys() throws IOException {
+        Path empty = write("empty-vocab.gguf", GgufBuilder.tinyModel("gemma2", 1).removeKey("tokenizer.ggml.tokens")
+                .strings("tokenizer.ggml.tokens", java.util.List.of()).build());
+        Refused.with(ModelFormatException.class, () -> Model.load(empty), "empty-vocab.gguf", "'tokenizer.ggml.tokens' holds 0 tokens",
+                "'token_embd.weight'", "64 rows");
+        java.util.List<String> more = new java.util.ArrayList<>();
+        for (int i = 0; i < 65; i++) more.add("t" + i);
+        Path longer = write("longer-vocab.gguf", GgufBuilder.tinyModel("gemma", 1).removeKey("tokenizer.ggml.tokens")
+                .strings("tokenizer.ggml.tokens", more).build());
+        Refused.with(ModelFormatException.class, () -> Model.load(longer), "holds 65 tokens", "64 rows");
+        Path scores = write("scores.gguf", GgufBuilder.tinyModel("gemma3", 1).floats("tokenizer.ggml.scores", new float[3]).build());
+        Refused.with(ModelFormatException.class, () -> Model.load(scores), "'tokenizer.ggml.scores' holds 3 values for the 64 tokens");
+        Path types = write("types.gguf", GgufBuilder.tinyModel("gemma3", 1).ints("tokenizer.ggml.token_type", new int[70]).build());
+        Refused.with(ModelFormatException.class, () -> Model.load(types), "'tokenizer.ggml.token_type' holds 70 values");
+        Path none = write("no-vocab.gguf", GgufBuilder.tinyModel("gemma3", 1).removeKey("tokenizer.ggml.tokens").build());
+        Refused.with(ModelFormatException.class, () -> Model.load(none), "'tokenizer.ggml.tokens' (the vocabulary) is missing");
+        // Described anyway, never run.
+        try (Model m = Model.openForInspection(empty)) {
+            assertEquals(64, m.info().vocabularySize());
+            assertTrue(m.problem().orElseThrow().contains("holds 0 tokens"), m.problem().toString());
+            Refused.with(ModelFormatException.class, () -> m.newSession(new SessionOptions(8, 1)), "inspection only");
+        }
+        try (Model ok = Model.openForInspection(write("ok.gguf", GgufBuilder.tinyModel("gemma", 1).build()))) {
+            assertTrue(ok.problem().isEmpty());
+        }
+    }
+
+    @Test
     void truncatedAtEverySectionBoundary() throws IOException {
         GgufBuilder g = GgufBuilder.tinyModel("gemma2", 2);
         byte[] full = g.build();

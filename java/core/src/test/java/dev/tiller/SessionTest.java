@@ -129,6 +129,32 @@ class SessionTest {
     }
 
     @Test
+    void longEvaluationsReportProgressInChunksWithTheSameLogits() {
+        int n = 2 * Session.PROGRESS_CHUNK + 100;
+        int[] tokens = new int[n];
+        for (int i = 0; i < n; i++) tokens[i] = 2 + (i * 37) % 2000;
+        try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(n, 2))) {
+            float[] whole = s.evaluate(tokens).toArray();
+            s.reset();
+            java.util.List<long[]> seen = new java.util.ArrayList<>();
+            s.setProgressListener((done, total) -> seen.add(new long[] {done, total}));
+            float[] chunked = s.evaluate(tokens).toArray();
+            assertEquals(n, s.position());
+            assertEquals(3, seen.size());
+            assertArrayEquals(new long[] {512, n}, seen.get(0));
+            assertArrayEquals(new long[] {1024, n}, seen.get(1));
+            assertArrayEquals(new long[] {n, n}, seen.get(2));
+            assertEquals(0.0, maxDiff(whole, chunked), 1e-3, "the KV cache makes chunks the same computation");
+            s.reset();
+            s.captureLayers(1); // capture keeps the rows of one call: no chunks then
+            seen.clear();
+            s.evaluate(tokens);
+            assertTrue(seen.isEmpty());
+            assertEquals(n, s.captured(1).rows());
+        }
+    }
+
+    @Test
     void captureViewsEveryRequestedLayer() {
         try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(64, 1))) {
             s.captureLayers(0, 7);

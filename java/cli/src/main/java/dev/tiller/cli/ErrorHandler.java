@@ -36,7 +36,14 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         Throwable cause = ex.getCause();
         if (cause != null && cause != ex && (ex instanceof UncheckedIOException || cause instanceof IOException)) {
             String inner = describe(cause);
-            own = own == null || own.equals(cause.toString()) || own.equals(cause.getMessage()) ? inner : own + ": " + inner;
+            if (own == null || own.equals(cause.toString()) || own.equals(cause.getMessage())) {
+                own = inner;
+            } else if (cause instanceof FileSystemException f && f.getFile() != null && own.endsWith(f.getFile())
+                    && inner.startsWith(f.getFile() + ": ")) {
+                own = own + inner.substring(f.getFile().length()); // "cannot read X: reason", the file named once
+            } else {
+                own = own + ": " + inner;
+            }
         }
         return own == null ? ex.getClass().getSimpleName() : own.replace('\n', ' ');
     }
