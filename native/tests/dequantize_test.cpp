@@ -1,6 +1,7 @@
 // Block formats decoded by hand-built blocks whose values follow from ggml's layout description
 // (runtime-quant-tokenizer.md), and the half-precision conversions on exact values.
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -73,19 +74,74 @@ TEST(q5_0_fifth_bit_from_qh) {
     CHECK(y[17] == -16.0f);
 }
 
-TEST(q6_k_uniform_block) {
-    // All quants 32 (q = 0 after the -32 offset) except one, scales 1, d = 1.
+// Every element of a Q6_K block told apart: element e is in sub-block e / 16 with the int8 scale
+// of a distinct prime p (17..79) and q - 32 = 1 + e % 16, so that p * (q - 32) differs for every
+// element (p never divides a factor below 17). The block is packed from the layout in
+// runtime-quant-tokenizer.md: in half h, position l, the four elements h*128 + 32j + l take the
+// low/high nibbles of ql[64h + l (+32)] and bit pairs 2j of qh[32h + l].
+TEST(q6_k_block_every_element_apart) {
+    const int primes[16] = {17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79};
     std::vector<uint8_t> b(210, 0);
-    // ql nibble 0 and qh bits 2 => q = 32 for every element: qh = 0b10 per 2-bit field.
-    for (int i = 0; i < 64; ++i) b[128 + i] = 0xAA;
-    for (int i = 0; i < 16; ++i) b[192 + i] = 1;
-    uint16_t d = 0x3C00;
+    uint8_t *ql = b.data(), *qh = b.data() + 128;
+    int8_t *sc = reinterpret_cast<int8_t *>(b.data() + 192);
+    for (int s = 0; s < 16; ++s) sc[s] = static_cast<int8_t>(primes[s]);
+    const uint16_t d = 0x3800;  // 0.5
     std::memcpy(&b[208], &d, 2);
-    b[0] = 0x05;  // element 0: low nibble 5 -> q = 37 - 32 = 5
+    float expected[256];
+    for (int e = 0; e < 256; ++e) {
+        const int q = 32 + 1 + e % 16, h = e / 128, j = (e % 128) / 32, l = e % 32;
+        uint8_t &lo = ql[64 * h + l + (j & 1) * 32];
+        lo |= static_cast<uint8_t>((q & 0xF) << (j >= 2 ? 4 : 0));
+        qh[32 * h + l] |= static_cast<uint8_t>(((q >> 4) & 3) << (2 * j));
+        expected[e] = 0.5f * primes[e / 16] * (q - 32);
+    }
+    for (int a = 0; a < 256; ++a)
+        for (int c = a + 1; c < 256; ++c) REQUIRE(expected[a] != expected[c]);
     float y[256];
     dequantize_row(GGML_Q6_K, b.data(), y, 256);
-    CHECK(y[0] == 5.0f);
-    for (int i = 1; i < 256; ++i) CHECK(y[i] == 0.0f);
+    for (int e = 0; e < 256; ++e) {
+        if (y[e] != expected[e]) std::fprintf(stderr, "  element %d: %g, expected %g\n", e, y[e], expected[e]);
+        CHECK(y[e] == expected[e]);
+    }
+}
+
+// A Q5_K block by hand from its layout (half d; half dmin; scales[12]; qh[32]; qs[128]): 8
+// sub-blocks of 32 with 6-bit scale and min packed as get_scale_min_k4 reads them, a 5th bit per
+// element from qh (bit 2c for the low nibbles of chunk c, bit 2c+1 for the high ones). Sub-block j
+// has scale 1 (17 for j >= 4, which uses the packed high bits) and min j (16 + j for j >= 4);
+// with dmin = 1/8 the fractional part j/8 tells the sub-blocks apart, and q = (7e + j) mod 32, a
+// permutation of 0..31 within each sub-block, the elements.
+TEST(q5_k_hand_built_block) {
+    std::vector<uint8_t> b(176, 0);
+    const uint16_t d = 0x3C00, dmin = 0x3000;  // 1.0 and 0.125
+    std::memcpy(&b[0], &d, 2);
+    std::memcpy(&b[2], &dmin, 2);
+    uint8_t *scales = b.data() + 4, *qh = b.data() + 16, *qs = b.data() + 48;
+    int sc[8], mn[8];
+    for (int j = 0; j < 8; ++j) {
+        sc[j] = j < 4 ? 1 : 17;
+        mn[j] = j < 4 ? j : 16 + j;
+    }
+    for (int j = 0; j < 4; ++j) {
+        scales[j] = static_cast<uint8_t>(sc[j] | ((sc[j + 4] >> 4) << 6));
+        scales[j + 4] = static_cast<uint8_t>(mn[j] | ((mn[j + 4] >> 4) << 6));
+        scales[j + 8] = static_cast<uint8_t>((sc[j + 4] & 0xF) | ((mn[j + 4] & 0xF) << 4));
+    }
+    float expected[256];
+    for (int e = 0; e < 256; ++e) {
+        const int c = e / 64, high = (e % 64) / 32, l = e % 32, j = 2 * c + high, q = (e * 7 + j) % 32;
+        qs[32 * c + l] |= static_cast<uint8_t>((q & 0xF) << (high ? 4 : 0));
+        if (q & 16) qh[l] |= static_cast<uint8_t>(1 << (2 * c + high));
+        expected[e] = 1.0f * sc[j] * q - 0.125f * mn[j];
+    }
+    for (int a = 0; a < 256; ++a)
+        for (int x = a + 1; x < 256; ++x) REQUIRE(expected[a] != expected[x]);
+    float y[256];
+    dequantize_row(GGML_Q5_K, b.data(), y, 256);
+    for (int e = 0; e < 256; ++e) {
+        if (y[e] != expected[e]) std::fprintf(stderr, "  element %d: %g, expected %g\n", e, y[e], expected[e]);
+        CHECK(y[e] == expected[e]);
+    }
 }
 
 TEST(type_table) {

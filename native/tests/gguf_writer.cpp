@@ -1,6 +1,7 @@
 #include "gguf_writer.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <unistd.h>
@@ -87,19 +88,28 @@ std::vector<uint8_t> GgufWriter::build() const {
 }
 
 namespace {
-// Files the tests wrote, removed when the test program exits.
-struct TempFiles {
-    std::vector<std::string> paths;
-    ~TempFiles() {
-        for (const auto &p : paths) std::remove(p.c_str());
+// A folder of this test run's own (TMPDIR or /tmp, mkdtemp), removed with its files at exit.
+struct TempDir {
+    std::string path;
+    std::vector<std::string> files;
+    TempDir() {
+        const char *base = std::getenv("TMPDIR");
+        std::string pattern = std::string(base && *base ? base : "/tmp") + "/tiller-test-XXXXXX";
+        std::vector<char> buf(pattern.begin(), pattern.end());
+        buf.push_back('\0');
+        if (mkdtemp(buf.data())) path = buf.data();
+    }
+    ~TempDir() {
+        for (const auto &f : files) std::remove(f.c_str());
+        if (!path.empty()) rmdir(path.c_str());
     }
 };
-TempFiles temp_files;
+TempDir temp_dir;
 }  // namespace
 
 std::string write_temp(const std::vector<uint8_t> &bytes, const std::string &name) {
-    std::string path = "/tmp/tiller-test-" + std::to_string(getpid()) + "-" + name;
-    temp_files.paths.push_back(path);
+    std::string path = temp_dir.path + "/" + name;
+    temp_dir.files.push_back(path);
     FILE *f = std::fopen(path.c_str(), "wb");
     if (f) {
         if (!bytes.empty()) std::fwrite(bytes.data(), 1, bytes.size(), f);

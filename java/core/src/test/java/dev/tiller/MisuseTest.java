@@ -1,6 +1,7 @@
 package dev.tiller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,13 +30,15 @@ class MisuseTest {
     void closingTheModelWhileASessionGeneratesOnAnotherThread() throws Exception {
         Model m = Model.load(Fixtures.smallModel());
         Session s = m.newSession(new SessionOptions(512, 1));
-        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1), closed = new CountDownLatch(1);
         AtomicReference<Object> result = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger tokens = new java.util.concurrent.atomic.AtomicInteger();
         Thread t = new Thread(() -> {
             try (Generation g = s.generate(new int[] {1, 5, 6}, longRun())) {
                 g.next();
                 started.countDown();
-                result.set(g.complete());
+                closed.await(); // the rest of the generation runs after the model was closed
+                tokens.set(1 + (int) g.stream().count());
                 result.set(g.finishReason());
             } catch (Throwable e) {
                 result.set(e);
@@ -44,9 +47,12 @@ class MisuseTest {
         t.start();
         started.await();
         m.close();
+        assertFalse(m.isOpen());
+        closed.countDown();
         t.join();
-        // The session holds the weights: the generation ran to its end.
+        // The session holds the weights: the generation ran to its end after the close.
         assertEquals(FinishReason.LENGTH, result.get());
+        assertEquals(300, tokens.get());
         Refused.with(SessionStateException.class, () -> m.newSession(), "closed");
         s.close();
     }
@@ -55,12 +61,20 @@ class MisuseTest {
     void interruptingTheGeneratingThreadStopsTheGeneration() throws Exception {
         try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(512, 1))) {
             AtomicReference<FinishReason> reason = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicInteger tokens = new java.util.concurrent.atomic.AtomicInteger();
             CountDownLatch started = new CountDownLatch(1);
             Thread t = new Thread(() -> {
                 Generation g = s.generate(new int[] {1, 5, 6}, longRun());
                 g.next();
                 started.countDown();
-                while (g.hasNext()) g.next();
+                // Wait for the interrupt without clearing the flag, so it cannot arrive after the end.
+                while (!Thread.currentThread().isInterrupted()) Thread.onSpinWait();
+                int n = 1;
+                while (g.hasNext()) {
+                    g.next();
+                    n++;
+                }
+                tokens.set(n);
                 reason.set(g.finishReason());
             });
             t.start();
@@ -68,6 +82,7 @@ class MisuseTest {
             t.interrupt();
             t.join();
             assertEquals(FinishReason.CANCELLED, reason.get());
+            assertEquals(1, tokens.get(), "no token after the interrupt");
         }
     }
 

@@ -34,6 +34,29 @@ class NumericsFixtureTest {
         return tests.stream();
     }
 
+    /** The cases at hand (the committed subset, or the full set in CI) test every weight type the runtime reads. */
+    @org.junit.jupiter.api.Test
+    void theCasesCoverEveryWeightType() {
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (Fixtures.Case c : Fixtures.cases()) {
+            try (Model m = Model.load(c.modelPath())) {
+                for (TensorInfo t : m.tensors()) seen.add(t.type());
+            }
+        }
+        assertEquals(new java.util.TreeSet<>(List.of("BF16", "F16", "F32", "Q4_0", "Q4_1", "Q4_K", "Q5_0", "Q5_1", "Q5_K", "Q6_K", "Q8_0")),
+                seen);
+    }
+
+    /** The kernel path that ran these cases is the one TILLER_CPU asked for, or else the best this CPU has. */
+    @org.junit.jupiter.api.Test
+    void theKernelPathIsTheOneAskedFor() {
+        RuntimeInfo r = RuntimeInfo.get();
+        String asked = System.getenv("TILLER_CPU");
+        String best = r.cpuFeatures().contains("avx512vnni") ? "avx512" : r.cpuFeatures().contains("avx2") ? "avx2" : "scalar";
+        assertEquals(asked == null || asked.isEmpty() ? best : asked, r.kernelPath());
+        System.out.println("kernel path: " + r.kernelPath() + (r.repacking() ? " (weights repacked)" : ""));
+    }
+
     private static void checkLogits(Fixtures.Case c, boolean incremental) {
         try (Model model = Model.load(c.modelPath()); Session s = model.newSession(new SessionOptions(c.tokens().length, 2))) {
             assertEquals(c.arch(), model.info().architecture());

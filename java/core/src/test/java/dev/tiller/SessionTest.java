@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The Java API's contract: lifetimes, views without copies, threads, misuse. */
@@ -192,32 +193,38 @@ class SessionTest {
 
     @Test
     void sessionUsedFromTwoThreadsAtOnceIsRefused() throws Exception {
-        try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(512, 1))) {
-            int[] longPrompt = new int[400];
-            for (int i = 0; i < longPrompt.length; i++) longPrompt[i] = (i * 7) % 2048;
-            java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
-            long deadline = System.nanoTime() + 20_000_000_000L;
+        try (Model m = Model.load(Fixtures.smallModel()); Session s = m.newSession(new SessionOptions(64, 1))) {
+            // A residual hook holds the evaluating thread inside the session until the main thread
+            // has tried it: the overlap is certain, not a race to win.
+            CountDownLatch inside = new CountDownLatch(1), tried = new CountDownLatch(1);
+            s.setResidualHook((layer, pos, x, n, d) -> {
+                if (layer != 0) return;
+                inside.countDown();
+                try {
+                    tried.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread t = new Thread(() -> {
-                while (!refused.get() && System.nanoTime() < deadline) {
-                    try {
-                        s.reset();
-                        s.evaluate(longPrompt);
-                    } catch (SessionStateException e) {
-                        // the main thread was inside the session at that moment: also a refusal
-                    }
+                try {
+                    s.evaluate(new int[] {2, 3, 4});
+                } catch (Throwable e) {
+                    failure.set(e);
                 }
             });
             t.start();
-            while (t.isAlive() && !refused.get()) {
-                try {
-                    s.position();
-                } catch (SessionStateException e) {
-                    assertTrue(e.getMessage().contains("another thread"), e.getMessage());
-                    refused.set(true);
-                }
+            inside.await();
+            try {
+                Refused.with(SessionStateException.class, s::position, "another thread");
+                Refused.with(SessionStateException.class, () -> s.evaluate(new int[] {5}), "another thread");
+            } finally {
+                tried.countDown();
+                t.join();
             }
-            t.join();
-            assertTrue(refused.get(), "a concurrent call was never refused");
+            assertEquals(null, failure.get());
+            assertEquals(3, s.position(), "the evaluation that held the session completed");
         }
     }
 
