@@ -6,6 +6,7 @@ import dev.tiller.FinishReason;
 import dev.tiller.GeneratedToken;
 import dev.tiller.Generation;
 import dev.tiller.Model;
+import dev.tiller.Progress;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
 import java.io.PrintStream;
@@ -128,6 +129,8 @@ final class ChatCommand implements Callable<Integer> {
                 s.clearSteering();
                 int start = s.position();
                 st.applySteering(s, start + tokens.length, start + tokens.length - template.turnHandoverLength(), true);
+                s.setProgressListener(tokens.length > 2 * Session.PROGRESS_CHUNK
+                        ? new Progress("prompt tokens", tokens.length, System.err, 2, 1) : null);
                 Generation g = s.generate(tokens, sampling.params(replyBudget, m.info().vocabularySize()));
                 running.set(g);
                 StringBuilder reply = new StringBuilder();
