@@ -74,6 +74,21 @@ TEST(q5_0_fifth_bit_from_qh) {
     CHECK(y[17] == -16.0f);
 }
 
+namespace {
+// Dequantizes one 256-element block and checks every element against the value it was packed for;
+// the expected values must differ pairwise, so that any element read from the wrong place fails.
+void check_every_element(int32_t type, const std::vector<uint8_t> &block, const float (&expected)[256]) {
+    for (int a = 0; a < 256; ++a)
+        for (int c = a + 1; c < 256; ++c) REQUIRE(expected[a] != expected[c]);
+    float y[256];
+    dequantize_row(type, block.data(), y, 256);
+    for (int e = 0; e < 256; ++e) {
+        if (y[e] != expected[e]) std::fprintf(stderr, "  element %d: %g, expected %g\n", e, y[e], expected[e]);
+        CHECK(y[e] == expected[e]);
+    }
+}
+}  // namespace
+
 // Every element of a Q6_K block told apart: element e is in sub-block e / 16 with the int8 scale
 // of a distinct prime p (17..79) and q - 32 = 1 + e % 16, so that p * (q - 32) differs for every
 // element (p never divides a factor below 17). The block is packed from the layout in
@@ -95,14 +110,7 @@ TEST(q6_k_block_every_element_apart) {
         qh[32 * h + l] |= static_cast<uint8_t>(((q >> 4) & 3) << (2 * j));
         expected[e] = 0.5f * primes[e / 16] * (q - 32);
     }
-    for (int a = 0; a < 256; ++a)
-        for (int c = a + 1; c < 256; ++c) REQUIRE(expected[a] != expected[c]);
-    float y[256];
-    dequantize_row(GGML_Q6_K, b.data(), y, 256);
-    for (int e = 0; e < 256; ++e) {
-        if (y[e] != expected[e]) std::fprintf(stderr, "  element %d: %g, expected %g\n", e, y[e], expected[e]);
-        CHECK(y[e] == expected[e]);
-    }
+    check_every_element(GGML_Q6_K, b, expected);
 }
 
 // A Q5_K block by hand from its layout (half d; half dmin; scales[12]; qh[32]; qs[128]): 8
@@ -134,14 +142,7 @@ TEST(q5_k_hand_built_block) {
         if (q & 16) qh[l] |= static_cast<uint8_t>(1 << (2 * c + high));
         expected[e] = 1.0f * sc[j] * q - 0.125f * mn[j];
     }
-    for (int a = 0; a < 256; ++a)
-        for (int x = a + 1; x < 256; ++x) REQUIRE(expected[a] != expected[x]);
-    float y[256];
-    dequantize_row(GGML_Q5_K, b.data(), y, 256);
-    for (int e = 0; e < 256; ++e) {
-        if (y[e] != expected[e]) std::fprintf(stderr, "  element %d: %g, expected %g\n", e, y[e], expected[e]);
-        CHECK(y[e] == expected[e]);
-    }
+    check_every_element(GGML_Q5_K, b, expected);
 }
 
 TEST(type_table) {

@@ -12,9 +12,7 @@ import dev.tiller.Model;
 import dev.tiller.SamplingParams;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,20 +28,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Result(int status, String out, String err) {}
-
-    private static Result tiller(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int status = Main.run(args);
-            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static Tiller.Result tiller(String... args) {
+        return Tiller.run(args);
     }
 
     private static Fixtures.Case fixture(String model) {
@@ -59,7 +45,7 @@ class CliTest {
         Fixtures.Case c = fixture("gemma3-tiny-F32.gguf");
         Path out = dir.resolve("l.f32");
         for (boolean inc : new boolean[] {false, true}) {
-            Result r = inc
+            Tiller.Result r = inc
                     ? tiller("logits", "--model", c.modelPath().toString(), "--tokens", tokens(c.tokens()), "--out", out.toString(), "--incremental", "--threads", "2")
                     : tiller("logits", "--model", c.modelPath().toString(), "--tokens", tokens(c.tokens()), "--out", out.toString());
             assertEquals(0, r.status(), r.err());
@@ -67,7 +53,7 @@ class CliTest {
             assertTrue(cmp.within(LogitComparison.Tolerance.forWeights("F32")), cmp.toString());
         }
         Fixtures.CvecRun run = c.cvec().get(0);
-        Result r = tiller("logits", "--model", c.modelPath().toString(), "--tokens", tokens(c.tokens()), "--out", out.toString(),
+        Tiller.Result r = tiller("logits", "--model", c.modelPath().toString(), "--tokens", tokens(c.tokens()), "--out", out.toString(),
                 "--control-vector", run.file() + ":" + run.strength());
         assertEquals(0, r.status(), r.err());
         LogitComparison cmp = LogitComparison.of(Fixtures.readF32(run.logits()), Fixtures.readF32(out), c.nVocab());
@@ -78,7 +64,7 @@ class CliTest {
     void residualsWriteTheFixtureRecordFormat() throws IOException {
         Fixtures.Case c = fixture("gemma3-tiny-F32.gguf");
         Path out = dir.resolve("r.f32");
-        Result r = tiller("residuals", "--model", c.modelPath().toString(), "--tokens", tokens(c.tokens()), "--out", out.toString());
+        Tiller.Result r = tiller("residuals", "--model", c.modelPath().toString(), "--tokens", tokens(c.tokens()), "--out", out.toString());
         assertEquals(0, r.status(), r.err());
         assertEquals(Files.size(c.resid()), Files.size(out));
         List<float[]> ours = Fixtures.readResiduals(out, c.nLayer()), ref = Fixtures.readResiduals(c.resid(), c.nLayer());
@@ -95,7 +81,7 @@ class CliTest {
 
     @Test
     void infoDescribesAModelAndFailsCleanlyOnABadFile() throws IOException {
-        Result r = tiller("info", "--model", fixture("gemma3-kmix-Q4_K_M.gguf").modelPath().toString());
+        Tiller.Result r = tiller("info", "--model", fixture("gemma3-kmix-Q4_K_M.gguf").modelPath().toString());
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("architecture    gemma3"), r.out());
         assertTrue(r.out().contains("layer pattern   SS"), r.out());
@@ -104,7 +90,7 @@ class CliTest {
 
         Path bad = dir.resolve("bad.gguf");
         Files.writeString(bad, "definitely not a model");
-        Result b = tiller("info", "--model", bad.toString());
+        Tiller.Result b = tiller("info", "--model", bad.toString());
         assertNotEquals(0, b.status());
         assertEquals(1, b.err().strip().lines().count(), "one-line reason: " + b.err());
         assertTrue(b.err().contains("bad.gguf") && b.err().contains("not a GGUF file"), b.err());
@@ -116,7 +102,7 @@ class CliTest {
         Path dir = Fixtures.tokenizerDir();
         Path cases = dir.resolve("cases-gemma3.jsonl");
         for (boolean plain : new boolean[] {false, true}) {
-            Result r = plain
+            Tiller.Result r = plain
                     ? tiller("tokenize", "--model", dir.resolve("vocab-gemma3.gguf").toString(), "--plain", "--jsonl", cases.toString())
                     : tiller("tokenize", "--model", dir.resolve("vocab-gemma3.gguf").toString(), "--jsonl", cases.toString());
             assertEquals(0, r.status(), r.err());
@@ -128,11 +114,11 @@ class CliTest {
                 assertEquals(json.readTree(lines.get(i)).get(plain ? "ids_plain" : "ids"), json.readTree(got.get(i)), "line " + (i + 1));
             }
         }
-        Result text = tiller("tokenize", "--model", dir.resolve("vocab-gemma3.gguf").toString(), "--text", "Hello <end_of_turn>");
+        Tiller.Result text = tiller("tokenize", "--model", dir.resolve("vocab-gemma3.gguf").toString(), "--text", "Hello <end_of_turn>");
         assertEquals("[2,9259,236743,106]", text.out().strip());
         Path bad = this.dir.resolve("bad.jsonl");
         Files.writeString(bad, "{\"text\": 1}\n");
-        Result e = tiller("tokenize", "--model", dir.resolve("vocab-gemma3.gguf").toString(), "--jsonl", bad.toString());
+        Tiller.Result e = tiller("tokenize", "--model", dir.resolve("vocab-gemma3.gguf").toString(), "--jsonl", bad.toString());
         assertEquals(1, e.status());
         assertTrue(e.err().contains("bad.jsonl:1"), e.err());
     }
@@ -140,14 +126,14 @@ class CliTest {
     @Test
     void generateStreamsTextAndReportsStatistics() {
         Path m = fixture("gemma3-tiny-F32.gguf").modelPath();
-        Result a = tiller("generate", "--model", m.toString(), "--prompt", "Once upon a time", "--max-tokens", "12", "--seed", "7",
+        Tiller.Result a = tiller("generate", "--model", m.toString(), "--prompt", "Once upon a time", "--max-tokens", "12", "--seed", "7",
                 "--temperature", "5");
-        Result b = tiller("generate", "--model", m.toString(), "--prompt", "Once upon a time", "--max-tokens", "12", "--seed", "7",
+        Tiller.Result b = tiller("generate", "--model", m.toString(), "--prompt", "Once upon a time", "--max-tokens", "12", "--seed", "7",
                 "--temperature", "5");
         assertEquals(0, a.status(), a.err());
         assertEquals(a.out(), b.out(), "same seed, same text");
         assertTrue(a.err().contains("generated 12 tokens") || a.err().contains("| stop]"), a.err());
-        Result bad = tiller("generate", "--model", m.toString(), "--prompt", "x", "--system", "s");
+        Tiller.Result bad = tiller("generate", "--model", m.toString(), "--prompt", "x", "--system", "s");
         assertEquals(1, bad.status());
         assertTrue(bad.err().contains("--system needs --chat"), bad.err());
     }
@@ -178,7 +164,7 @@ class CliTest {
             float[] l = Fixtures.readF32(out);
             int row = (prompt.length - 1) * c.nVocab(), argmax = 0;
             for (int k = 0; k < c.nVocab(); k++) if (l[row + k] > l[row + argmax]) argmax = k;
-            Result r = tiller(gen.toArray(new String[0]));
+            Tiller.Result r = tiller(gen.toArray(new String[0]));
             assertEquals(0, r.status(), r.err());
             firsts[steered] = new ObjectMapper().readTree(r.out().lines().findFirst().orElseThrow()).get("id").asInt();
             assertEquals(argmax, firsts[steered], steered == 1 ? "steered" : "unsteered");
@@ -189,11 +175,9 @@ class CliTest {
     @Test
     void chatRunsAScriptedConversation() {
         Path m = fixture("gemma3-tiny-F32.gguf").modelPath();
-        java.io.InputStream oldIn = System.in;
-        System.setIn(new java.io.ByteArrayInputStream("hello\n/system be brief\nhi again\n/reset\nbye\n/exit\n"
-                .getBytes(StandardCharsets.UTF_8)));
-        try {
-            Result r = tiller("chat", "--model", m.toString(), "--max-tokens", "5", "--temperature", "0");
+        {
+            Tiller.Result r = Tiller.withInput("hello\n/system be brief\nhi again\n/reset\nbye\n/exit\n", "chat", "--model", m.toString(),
+                    "--max-tokens", "5", "--temperature", "0");
             assertEquals(0, r.status(), r.err());
             assertTrue(r.err().contains("system message set") && r.err().contains("conversation cleared"), r.err());
             // Each reply is the model's greedy answer to the conversation it belongs to, computed
@@ -205,23 +189,21 @@ class CliTest {
                 String bye = s.complete(List.of(ChatMessage.system("be brief"), ChatMessage.user("bye")), greedy);
                 assertEquals("> " + hello + "\n> > " + hiAgain + "\n> > " + bye + "\n> ", r.out());
             }
-        } finally {
-            System.setIn(oldIn);
         }
     }
 
     @Test
     void quantizeWritesAModel() throws IOException {
         Path m = fixture("gemma3-tiny-F32.gguf").modelPath();
-        Result badBench = tiller("bench", "--model", m.toString(), "--prompt-tokens", "0");
+        Tiller.Result badBench = tiller("bench", "--model", m.toString(), "--prompt-tokens", "0");
         assertEquals(1, badBench.status()); // speed itself is measured by the benchmarks, not here
         assertTrue(badBench.err().contains("must be >= 1"), badBench.err());
         Path q = dir.resolve("q.gguf");
-        Result qr = tiller("quantize", m.toString(), q.toString(), "Q8_0");
+        Tiller.Result qr = tiller("quantize", m.toString(), q.toString(), "Q8_0");
         assertEquals(0, qr.status(), qr.err());
-        Result info = tiller("info", "--model", q.toString());
+        Tiller.Result info = tiller("info", "--model", q.toString());
         assertTrue(info.out().contains("Q8_0"), info.out());
-        Result bad = tiller("quantize", m.toString(), q.toString(), "Q2_K");
+        Tiller.Result bad = tiller("quantize", m.toString(), q.toString(), "Q2_K");
         assertEquals(1, bad.status());
         assertTrue(bad.err().contains("unknown target type 'Q2_K'"), bad.err());
     }
@@ -229,7 +211,7 @@ class CliTest {
     @Test
     void badTokensGiveOneLineErrors() {
         Path m = fixture("gemma3-tiny-F32.gguf").modelPath();
-        Result r = tiller("logits", "--model", m.toString(), "--tokens", "1,99999", "--out", dir.resolve("x").toString());
+        Tiller.Result r = tiller("logits", "--model", m.toString(), "--tokens", "1,99999", "--out", dir.resolve("x").toString());
         assertNotEquals(0, r.status());
         assertTrue(r.err().contains("out of range"), r.err());
     }

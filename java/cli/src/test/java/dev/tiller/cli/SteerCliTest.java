@@ -11,9 +11,7 @@ import dev.tiller.Fixtures;
 import dev.tiller.LogitComparison;
 import dev.tiller.SteeringFiles;
 import dev.tiller.SteeringVector;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,16 +35,9 @@ class SteerCliTest {
     }
 
     private static int status(String... args) {
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int s = Main.run(args);
-            if (s != 0) oldErr.println(err.toString(StandardCharsets.UTF_8));
-            return s;
-        } finally {
-            System.setErr(oldErr);
-        }
+        Tiller.Result r = Tiller.run(args);
+        if (r.status() != 0) System.err.println(r.err());
+        return r.status();
     }
 
     @Test

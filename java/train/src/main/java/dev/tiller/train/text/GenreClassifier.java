@@ -1,5 +1,6 @@
 package dev.tiller.train.text;
 
+import dev.tiller.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -78,11 +79,7 @@ public final class GenreClassifier {
         out.append("#genres\t").append(a).append('\t').append(b).append('\n');
         logOdds.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> out.append(e.getKey()).append('\t').append(String.format(Locale.ROOT, "%.5f", e.getValue())).append('\n'));
-        try {
-            Files.writeString(path, out, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        AtomicFiles.writeString(path, out);
     }
 
     public static GenreClassifier load(Path path) {
