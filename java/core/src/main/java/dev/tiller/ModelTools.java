@@ -51,10 +51,10 @@ public final class ModelTools {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(type, "type");
         try (Arena a = Arena.ofConfined()) {
-            Upcalls.Progress p = Upcalls.progress(progress, a);
+            Upcalls.Progress p = new Upcalls.Progress(progress, a);
             int status = tiller_quantize(Native.cPath(a, in), Native.cPath(a, out), a.allocateFrom(type), threads,
                     allowRequantize ? TILLER_QUANTIZE_ALLOW_REQUANTIZE() : 0, p.stub(), MemorySegment.NULL);
-            p.rethrow();
+            p.rethrow("progress listener");
             Native.check(status);
         }
     }

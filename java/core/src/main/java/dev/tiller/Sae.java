@@ -51,10 +51,9 @@ public final class Sae implements AutoCloseable {
         Path cfg = Files.isDirectory(p) ? p.resolve("cfg.json") : p.getFileName().toString().endsWith(".safetensors")
                 || p.getFileName().toString().equals("cfg.json") ? p.resolveSibling("cfg.json") : null;
         if (cfg != null) {
-            Object hookLayer = jsonKey(cfg, "hook_layer");
-            if (hookLayer instanceof Number n) return OptionalInt.of(n.intValue());
-            Object hookName = jsonKey(cfg, "hook_name");
-            if (hookName instanceof String name) {
+            java.util.Map<?, ?> c = jsonObject(cfg);
+            if (key(c, "hook_layer") instanceof Number n) return OptionalInt.of(n.intValue());
+            if (key(c, "hook_name") instanceof String name) {
                 java.util.regex.Matcher m = java.util.regex.Pattern.compile("^blocks\\.(\\d+)\\.").matcher(name);
                 if (m.find()) return OptionalInt.of(Integer.parseInt(m.group(1)));
             }
@@ -64,22 +63,28 @@ public final class Sae implements AutoCloseable {
         if (scope.find()) return OptionalInt.of(Integer.parseInt(scope.group(1)));
         String name = p.getFileName().toString();
         if (name.endsWith(".npz")) {
-            Object l = jsonKey(p.resolveSibling(name.substring(0, name.length() - 4) + ".json"), "layer");
-            if (l instanceof Number n) return OptionalInt.of(n.intValue());
+            if (key(jsonObject(p.resolveSibling(name.substring(0, name.length() - 4) + ".json")), "layer") instanceof Number n) {
+                return OptionalInt.of(n.intValue());
+            }
         }
         return OptionalInt.empty();
     }
 
-    /** A key of a JSON object file, at the top or (as newer SAELens writes it) under "metadata". */
-    private static Object jsonKey(Path file, String key) {
+    /** A JSON object file, or null when there is none that can be read (it then says nothing about the layer). */
+    private static java.util.Map<?, ?> jsonObject(Path file) {
         if (!Files.isRegularFile(file)) return null;
         try {
-            if (!(MiniJson.parse(Files.readString(file)) instanceof java.util.Map<?, ?> m)) return null;
-            if (m.get(key) != null) return m.get(key);
-            return m.get("metadata") instanceof java.util.Map<?, ?> meta ? meta.get(key) : null;
+            return MiniJson.parse(Files.readString(file)) instanceof java.util.Map<?, ?> m ? m : null;
         } catch (java.io.IOException | RuntimeException e) {
-            return null; // a file that cannot be read says nothing about the layer
+            return null;
         }
+    }
+
+    /** A key of a JSON object, at the top or (as newer SAELens writes it) under "metadata". */
+    private static Object key(java.util.Map<?, ?> m, String key) {
+        if (m == null) return null;
+        if (m.get(key) != null) return m.get(key);
+        return m.get("metadata") instanceof java.util.Map<?, ?> meta ? meta.get(key) : null;
     }
 
     /** Loads a Gemma Scope .npz file or a SAELens folder. */

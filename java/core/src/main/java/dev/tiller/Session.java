@@ -3,13 +3,8 @@ package dev.tiller;
 import static dev.tiller.bindings.tiller_h.*;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -36,7 +31,7 @@ public final class Session implements AutoCloseable {
     private final MemorySegment statsBuffer = arena.allocate(16, 8);
     private int logitRowsHeld;
     private int[] capturedLayers = new int[0];
-    private HookBridge hookBridge;
+    private Upcalls.Hook hookBridge;
     private ProgressListener progress;
     /** Prompt tokens per native call when a progress listener is set. */
     public static final int PROGRESS_CHUNK = 512;
@@ -383,46 +378,11 @@ public final class Session implements AutoCloseable {
                 hookBridge = null;
                 return;
             }
-            HookBridge bridge = new HookBridge(hook);
-            MethodHandle target = HOOK_CALL.bindTo(bridge);
-            MemorySegment stub = Linker.nativeLinker().upcallStub(target, HOOK_DESC, arena);
-            Native.check(tiller_session_set_hook(handle, stub, MemorySegment.NULL));
+            Upcalls.Hook bridge = new Upcalls.Hook(hook, arena);
+            Native.check(tiller_session_set_hook(handle, bridge.stub(), MemorySegment.NULL));
             hookBridge = bridge;
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Calls the user's hook; never lets an exception reach native code (that would end the JVM). */
-    private static final class HookBridge {
-        final ResidualHook hook;
-        Throwable failure;
-
-        HookBridge(ResidualHook hook) {
-            this.hook = hook;
-        }
-
-        @SuppressWarnings("unused") // called from native code through the upcall stub
-        void call(int layer, int pos, MemorySegment x, int nTokens, int nEmbd, MemorySegment user) {
-            if (failure != null) return;
-            try (Arena scope = Arena.ofConfined()) {
-                hook.onResidual(layer, pos, x.reinterpret((long) nTokens * nEmbd * Float.BYTES, scope, null), nTokens, nEmbd);
-            } catch (Throwable t) {
-                failure = t;
-            }
-        }
-    }
-
-    private static final FunctionDescriptor HOOK_DESC = FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
-    private static final MethodHandle HOOK_CALL;
-
-    static {
-        try {
-            HOOK_CALL = MethodHandles.lookup().findVirtual(HookBridge.class, "call", MethodType.methodType(void.class, int.class,
-                    int.class, MemorySegment.class, int.class, int.class, MemorySegment.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
         }
     }
 
@@ -436,8 +396,7 @@ public final class Session implements AutoCloseable {
         lock.lock();
         try {
             if (handle == null) return;
-            views.invalidate("close()");
-            deadScopes.put(views.arena().scope(), "close()");
+            invalidateViews("close()");
             arena.close();
             Native.check(tiller_session_free(handle));
             handle = null;
@@ -460,7 +419,7 @@ public final class Session implements AutoCloseable {
             for (int done = 0; done < tokens.length;) {
                 int n = Math.min(step, tokens.length - done);
                 int status = tiller_session_evaluate(handle, tokenBuffer.asSlice((long) done * Integer.BYTES), n, all ? 1 : 0);
-                rethrowHookFailure();
+                if (hookBridge != null) hookBridge.rethrow("residual hook");
                 Native.check(status);
                 done += n;
                 if (step < tokens.length) progress.progress(done, tokens.length);
@@ -469,15 +428,6 @@ public final class Session implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    private void rethrowHookFailure() {
-        if (hookBridge == null || hookBridge.failure == null) return;
-        Throwable t = hookBridge.failure;
-        hookBridge.failure = null;
-        if (t instanceof RuntimeException r) throw r;
-        if (t instanceof Error e) throw e;
-        throw new TillerException(0, "residual hook failed: " + t);
     }
 
     private FloatView logitsView() {

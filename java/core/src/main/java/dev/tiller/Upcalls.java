@@ -9,20 +9,70 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
-/** Native-to-Java callbacks of tiller.h. An exception never reaches native code (it would end the JVM). */
+/**
+ * Native-to-Java callbacks of tiller.h: the residual hook and progress. Nothing a callback throws
+ * reaches native code (that would end the JVM): it is kept and raised by {@link Guarded#rethrow}
+ * on the calling thread once the native call has returned.
+ */
 final class Upcalls {
     private Upcalls() {}
 
-    /** A tiller_progress stub for a listener (NULL for none); rethrow() after the call raises what the listener threw. */
-    static final class Progress {
+    /** What a callback threw; later calls of the same callback are skipped once one failed. */
+    abstract static class Guarded {
+        private Throwable failure;
+
+        final boolean failed() {
+            return failure != null;
+        }
+
+        final void fail(Throwable t) {
+            failure = t;
+        }
+
+        /** Raises what the callback threw, if anything, and forgets it. */
+        final void rethrow(String what) {
+            Throwable t = failure;
+            if (t == null) return;
+            failure = null;
+            if (t instanceof RuntimeException r) throw r;
+            if (t instanceof Error e) throw e;
+            throw new TillerException(0, what + " failed: " + t);
+        }
+    }
+
+    /** A tiller_residual_hook stub calling a {@link ResidualHook} with a view of x valid for the call. */
+    static final class Hook extends Guarded {
+        private final ResidualHook hook;
+        private final MemorySegment stub;
+
+        Hook(ResidualHook hook, Arena arena) {
+            this.hook = hook;
+            this.stub = Linker.nativeLinker().upcallStub(HOOK.bindTo(this), HOOK_DESC, arena);
+        }
+
+        MemorySegment stub() {
+            return stub;
+        }
+
+        @SuppressWarnings("unused") // called from native code through the stub
+        void call(int layer, int pos, MemorySegment x, int nTokens, int nEmbd, MemorySegment user) {
+            if (failed()) return;
+            try (Arena scope = Arena.ofConfined()) {
+                hook.onResidual(layer, pos, x.reinterpret((long) nTokens * nEmbd * Float.BYTES, scope, null), nTokens, nEmbd);
+            } catch (Throwable t) {
+                fail(t);
+            }
+        }
+    }
+
+    /** A tiller_progress stub for a listener (NULL for none). */
+    static final class Progress extends Guarded {
         private final ProgressListener listener;
         private final MemorySegment stub;
-        private RuntimeException failure;
 
-        private Progress(ProgressListener listener, Arena arena) {
+        Progress(ProgressListener listener, Arena arena) {
             this.listener = listener;
-            this.stub = listener == null ? MemorySegment.NULL
-                    : Linker.nativeLinker().upcallStub(PROGRESS.bindTo(this), PROGRESS_DESC, arena);
+            this.stub = listener == null ? MemorySegment.NULL : Linker.nativeLinker().upcallStub(PROGRESS.bindTo(this), PROGRESS_DESC, arena);
         }
 
         MemorySegment stub() {
@@ -31,31 +81,27 @@ final class Upcalls {
 
         @SuppressWarnings("unused") // called from native code through the stub
         void call(long done, long total, MemorySegment user) {
-            if (failure != null) return;
+            if (failed()) return;
             try {
                 listener.progress(done, total);
-            } catch (RuntimeException e) {
-                failure = e;
+            } catch (Throwable t) {
+                fail(t);
             }
         }
-
-        void rethrow() {
-            if (failure != null) throw failure;
-        }
     }
 
-    static Progress progress(ProgressListener listener, Arena arena) {
-        return new Progress(listener, arena);
-    }
-
+    private static final FunctionDescriptor HOOK_DESC = FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     private static final FunctionDescriptor PROGRESS_DESC = FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
             ValueLayout.ADDRESS);
-    private static final MethodHandle PROGRESS;
+    private static final MethodHandle HOOK, PROGRESS;
 
     static {
         try {
-            PROGRESS = MethodHandles.lookup().findVirtual(Progress.class, "call",
-                    MethodType.methodType(void.class, long.class, long.class, MemorySegment.class));
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HOOK = l.findVirtual(Hook.class, "call", MethodType.methodType(void.class, int.class, int.class, MemorySegment.class,
+                    int.class, int.class, MemorySegment.class));
+            PROGRESS = l.findVirtual(Progress.class, "call", MethodType.methodType(void.class, long.class, long.class, MemorySegment.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -88,6 +88,9 @@ class ModelToolsTest {
         RuntimeException boom = new IllegalStateException("listener failed");
         Refused.with(IllegalStateException.class, () -> ModelTools.quantize(q8, dir.resolve("y.gguf"), "Q8_0", 1, false,
                 (d, t) -> { throw boom; }), "listener failed");
+        // An Error in the listener is raised after the native call too, never thrown into native code.
+        Refused.with(AssertionError.class, () -> ModelTools.quantize(q8, dir.resolve("z.gguf"), "Q8_0", 1, false,
+                (d, t) -> { throw new AssertionError("listener error"); }), "listener error");
         Path requantized = dir.resolve("q4.gguf");
         ModelTools.quantize(src, requantized, "Q4_0", 1, true, null);
         assertEquals("Q4_0", types(requantized).get("blk.0.ffn_up.weight"));

@@ -27,11 +27,8 @@ final class ModelOptions {
 
     /** A context for exactly the tokens, with a warning when that is longer than the model was trained for. */
     int contextLength(Model m) {
-        int n = tokens.tokens.length, trained = m.info().contextLength();
-        if (trained > 0 && n > trained) {
-            Cli.warn(spec, n + " tokens are more than the " + trained + " the model was trained for: positions past "
-                    + trained + " are outside what it has learnt");
-        }
+        int n = tokens.tokens.length;
+        Cli.warnPastTraining(spec, "the input of " + n + " tokens", n, m);
         return n;
     }
 }

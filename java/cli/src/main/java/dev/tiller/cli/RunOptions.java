@@ -34,10 +34,7 @@ final class RunOptions {
     int contextLength(Model m) {
         int trained = m.info().contextLength();
         if (context == null) return trained > 0 ? Math.min(trained, 8192) : 8192;
-        if (trained > 0 && context > trained) {
-            Cli.warn(spec, "--ctx-size " + context + " is longer than the " + trained + " tokens the model was trained for: "
-                    + "positions past " + trained + " are outside what it has learnt");
-        }
+        Cli.warnPastTraining(spec, "--ctx-size " + context, context, m);
         return context;
     }
 }

@@ -82,13 +82,7 @@ final class SteeringOptions implements AutoCloseable {
                     if (v.indices().length == 0) Cli.warn(this.spec, file + " is a SAS vector with no features: it changes nothing");
                     Path saePath = sae != null ? sae : SteeringFiles.recordedSae(file, v).orElseThrow(
                             () -> new IllegalArgumentException(file + " is a SAS vector that records no SAE: give its SAE with --sae"));
-                    s = Sae.load(saePath);
-                    out.add(new Loaded(v, sv.strength(), s)); // closed with the others if a later check fails
-                    if (s.layer().isPresent() && s.layer().getAsInt() != v.layer()) {
-                        throw new IllegalArgumentException("the SAE " + saePath + " reads layer " + s.layer().getAsInt() + " but " + file
-                                + " steers layer " + v.layer());
-                    }
-                    continue;
+                    s = Sae.load(saePath); // Session.steer checks its layer against the vector's
                 }
                 out.add(new Loaded(v, sv.strength(), s));
             }

@@ -244,6 +244,11 @@ class FirstHourTest {
         refused(1, args("steer", "sas", "build", "-m", model(), "--sae", models("tiller-gemma2-tiny.sae-l2.npz"), "--layer", "3", "--pairs",
                 same.toString(), "--out", dir.resolve("v.safetensors").toString()), "reads layer 2 but --layer is 3");
 
+        Path atLayer3 = dir.resolve("l3.safetensors");
+        dev.tiller.SteeringFiles.save(dev.tiller.SteeringVector.sparse(3, new int[] {5}, new float[] {1f},
+                java.util.Map.of("sae", models("tiller-gemma2-tiny.sae-l2.npz"))), atLayer3);
+        refused(1, args("generate", "-m", model(), "-p", "x", "--steer", atLayer3.toString()), "reads layer 2 but the SAS vector is for layer 3");
+
         Path pairs = dir.resolve("p.jsonl");
         Files.writeString(pairs, "{\"positive\": \"a happy day\", \"negative\": \"a sad day\"}\n");
         Path v = dir.resolve("v.safetensors");
