@@ -18,15 +18,12 @@ namespace {
 // Loads bytes as a model; returns the error code (0 when it loaded and evaluated).
 int32_t try_load(const std::vector<uint8_t> &bytes, const std::string &name) {
     std::string path = write_temp(bytes, name);
-    int32_t code = 0;
-    try {
+    const int32_t code = error_code([&] {
         auto m = std::make_shared<const Model>(path);
         Session s(m, 16, 1);
         int32_t toks[3] = {1, 2, 3};
         s.evaluate(toks, 3, true);
-    } catch (const Error &e) {
-        code = e.code();
-    }
+    });
     std::remove(path.c_str());
     return code;
 }

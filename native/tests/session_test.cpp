@@ -1,6 +1,7 @@
 // Session behaviour on a tiny sliding-window model: batched and chunked evaluation agree (also
 // after the sliding layers' ring buffer wraps), rewind and reset reproduce earlier logits, and
 // bad arguments are errors.
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -73,38 +74,24 @@ TEST(rewind_past_the_ring_is_refused) {
     auto toks = tokens(400, 3);
     Session s(m, 512, 1);
     s.evaluate(toks.data(), 400, false);
-    bool refused = false;
-    try {
-        s.rewind(390);
-    } catch (const Error &e) {
-        refused = e.code() == TILLER_ERR_STATE;
-    }
-    CHECK(refused);
+    CHECK(error_code([&] { s.rewind(390); }) == TILLER_ERR_STATE);
     CHECK(s.position() == 400);
 }
 
 TEST(bad_arguments_are_errors) {
     auto m = tiny_model();
     Session s(m, 8, 1);
-    auto code = [&](auto fn) {
-        try {
-            fn();
-        } catch (const Error &e) {
-            return e.code();
-        }
-        return TILLER_OK;
-    };
     int32_t bad[2] = {1, 64};
-    CHECK(code([&] { s.evaluate(bad, 2, false); }) == TILLER_ERR_INVALID_ARGUMENT);
+    CHECK(error_code([&] { s.evaluate(bad, 2, false); }) == TILLER_ERR_INVALID_ARGUMENT);
     int32_t neg[1] = {-1};
-    CHECK(code([&] { s.evaluate(neg, 1, false); }) == TILLER_ERR_INVALID_ARGUMENT);
+    CHECK(error_code([&] { s.evaluate(neg, 1, false); }) == TILLER_ERR_INVALID_ARGUMENT);
     auto many = tokens(9, 4);
-    CHECK(code([&] { s.evaluate(many.data(), 9, false); }) == TILLER_ERR_INVALID_ARGUMENT);
-    CHECK(code([&] { s.rewind(1); }) == TILLER_ERR_INVALID_ARGUMENT);
-    CHECK(code([&] { s.set_capture({5}); }) == TILLER_ERR_INVALID_ARGUMENT);
+    CHECK(error_code([&] { s.evaluate(many.data(), 9, false); }) == TILLER_ERR_INVALID_ARGUMENT);
+    CHECK(error_code([&] { s.rewind(1); }) == TILLER_ERR_INVALID_ARGUMENT);
+    CHECK(error_code([&] { s.capture().set_layers({5}); }) == TILLER_ERR_INVALID_ARGUMENT);
     std::vector<float> nan(32, NAN);
-    CHECK(code([&] { s.set_control(nan.data(), 32, 32, 1, 1); }) == TILLER_ERR_INVALID_ARGUMENT);
-    CHECK(code([&] { Session huge(m, int64_t(1) << 29, 1); }) == TILLER_ERR_OUT_OF_MEMORY);
+    CHECK(error_code([&] { s.control().set(nan.data(), 32, 32, 1, 1); }) == TILLER_ERR_INVALID_ARGUMENT);
+    CHECK(error_code([&] { Session huge(m, int64_t(1) << 29, 1); }) == TILLER_ERR_OUT_OF_MEMORY);
 }
 
 #if !defined(__SANITIZE_ADDRESS__)
@@ -119,7 +106,7 @@ TEST(create_evaluate_free_cycles_release_all_memory) {
     auto cycle = [&](int i) {
         auto m = std::make_shared<const Model>(path);
         Session s(m, 32, 1);
-        s.set_capture({1});
+        s.capture().set_layers({1});
         int32_t t[2] = {1, i % 64};
         s.evaluate(t, 2, true);
     };
@@ -137,9 +124,101 @@ TEST(steering_time_counts_only_steered_layers) {
     auto toks = tokens(16, 3);
     Session s(m, 64, 1);
     s.evaluate(toks.data(), 16, false);
-    CHECK(s.steering_ms() == 0.0);  // nothing to apply: no time taken, no timer run
+    CHECK(s.steering().elapsed_ms() == 0.0);  // nothing to apply: no time taken, no timer run
     std::vector<float> v(static_cast<size_t>(m->hparams().n_embd), 0.5f);
-    s.add_dense_steering(0, v.data(), static_cast<int64_t>(v.size()), 1.0f, 0);
+    s.steering().add_dense(0, v.data(), static_cast<int64_t>(v.size()), 1.0f, 0);
     s.evaluate(toks.data(), 16, false);
-    CHECK(s.steering_ms() > 0.0);
+    CHECK(s.steering().elapsed_ms() > 0.0);
+}
+
+namespace {
+// A tap added after the built-in ones: records the rows it sees at one layer and observes that
+// layer's attention heads.
+struct RecordingTap : Tap, AttentionObserver {
+    int64_t layer;
+    std::vector<float> seen;
+    std::atomic<int> heads{0}, bad_sums{0};
+    explicit RecordingTap(int64_t l) : layer(l) {}
+    bool wants(Point p, int64_t l) const override { return p == Point::resid_post && l == layer; }
+    void run(const Site &s) override { seen.assign(s.rows, s.rows + s.n_tokens * s.width); }
+    AttentionObserver *attention_observer(int64_t l) override { return l == layer ? this : nullptr; }
+    void observe(const HeadScores &h, int) override {
+        double sum = 0;
+        for (int64_t i = 0; i < h.n; ++i) sum += h.weights[i];
+        if (std::fabs(sum - 1.0) > 1e-5 || h.layer != layer) ++bad_sums;
+        ++heads;
+    }
+};
+
+struct HookSeen {
+    std::vector<float> rows;
+    float add;
+};
+void recording_hook(int32_t layer, int32_t, float *x, int32_t n, int32_t e, void *user) {
+    auto *seen = static_cast<HookSeen *>(user);
+    if (layer != 1) return;
+    seen->rows.assign(x, x + n * e);
+    for (int32_t i = 0; i < n * e; ++i) x[i] += seen->add;
+}
+}  // namespace
+
+TEST(taps_at_resid_post_run_in_the_documented_order) {
+    // Control vector, then steering programs, then the hook (which sees both), then capture
+    // (which sees the hook's edit), then added taps.
+    auto m = tiny_model();
+    const int64_t E = m->hparams().n_embd;
+    auto toks = tokens(6, 9);
+    Session s(m, 16, 1);
+    s.capture().set_layers({0});
+    s.evaluate(toks.data(), 6, false);
+    const std::vector<float> layer0 = *s.capture().captured(0);
+    s.reset();
+
+    // resid_post(1) without any tap: block 1 applied to the same layer-0 rows.
+    RecordingTap plain(1);
+    s.add_tap(&plain);
+    s.evaluate(toks.data(), 6, false);
+    s.remove_tap(&plain);
+    s.reset();
+    REQUIRE(plain.seen.size() == static_cast<size_t>(6 * E));
+
+    std::vector<float> cv(static_cast<size_t>(E), 0.25f), v(static_cast<size_t>(E), -0.5f);
+    s.control().set(cv.data(), E, E, 1, 1);
+    s.steering().add_dense(1, v.data(), E, 1.0f, 0);
+    HookSeen hook{{}, 2.0f};
+    s.hook().set(recording_hook, &hook);
+    s.capture().set_layers({0, 1});
+    RecordingTap after(1);
+    s.add_tap(&after);
+    s.evaluate(toks.data(), 6, false);
+    s.remove_tap(&after);
+
+    CHECK(max_diff(s.capture().captured(0)->data(), layer0.data(), layer0.size()) == 0.0f);
+    REQUIRE(hook.rows.size() == plain.seen.size());
+    float hook_err = 0, capture_err = 0, after_err = 0;
+    for (size_t i = 0; i < plain.seen.size(); ++i) {
+        hook_err = std::max(hook_err, std::fabs(hook.rows[i] - (plain.seen[i] + 0.25f - 0.5f)));
+        capture_err = std::max(capture_err, std::fabs((*s.capture().captured(1))[i] - (hook.rows[i] + 2.0f)));
+        after_err = std::max(after_err, std::fabs(after.seen[i] - (hook.rows[i] + 2.0f)));
+    }
+    CHECK(hook_err < 1e-5f);
+    CHECK(capture_err == 0.0f);
+    CHECK(after_err == 0.0f);
+    // The added tap observed every (query, head) of layer 1, and no other layer.
+    CHECK(after.heads == 6 * m->hparams().layers[1].n_head);
+    CHECK(after.bad_sums == 0);
+}
+
+TEST(observing_attention_changes_no_logit) {
+    auto m = tiny_model();
+    auto toks = tokens(40, 4);
+    Session s(m, 64, 2);
+    s.evaluate(toks.data(), 40, true);
+    const std::vector<float> plain = s.logits();
+    s.reset();
+    RecordingTap tap(0);
+    s.add_tap(&tap);
+    s.evaluate(toks.data(), 40, true);
+    CHECK(tap.heads == 40 * m->hparams().layers[0].n_head);
+    CHECK(s.logits() == plain);
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
+
 namespace tiller_test {
 
 struct Registry {
@@ -28,6 +30,17 @@ struct Skipped {
 };
 
 extern int g_failures;
+
+// The error code fn fails with (tiller::Error), or TILLER_OK when it returns.
+template <class Fn>
+int32_t error_code(Fn fn) {
+    try {
+        fn();
+    } catch (const tiller::Error &e) {
+        return e.code();
+    }
+    return TILLER_OK;
+}
 
 }  // namespace tiller_test
 

@@ -1,29 +1,11 @@
-// C ABI: sessions (evaluation, outputs, capture, control vectors) and control-vector files.
-#include <cstring>
+// C ABI: sessions (evaluation, outputs, capture).
 #include <vector>
 
 #include "api/handles.h"
 #include "core/error.h"
-#include "gguf/ggml_type.h"
-#include "gguf/gguf_writer.h"
 #include "kernels/elementwise.h"
 
 using namespace tiller;
-
-namespace {
-Session &session_of(tiller_session *s) {
-    if (!s || !s->session) fail(TILLER_ERR_INVALID_ARGUMENT, "session handle is null");
-    return *s->session;
-}
-const Session &session_of(const tiller_session *s) {
-    if (!s || !s->session) fail(TILLER_ERR_INVALID_ARGUMENT, "session handle is null");
-    return *s->session;
-}
-const ControlVectorFile &cvec_of(const tiller_cvec *c) {
-    if (!c || !c->file) fail(TILLER_ERR_INVALID_ARGUMENT, "control vector handle is null");
-    return *c->file;
-}
-}  // namespace
 
 extern "C" {
 
@@ -124,7 +106,7 @@ int32_t tiller_session_rewind(tiller_session *session, int32_t n_tokens) {
 int32_t tiller_session_set_capture(tiller_session *session, const int32_t *layers, int32_t n) {
     return guarded([&] {
         TILLER_REQUIRE_ARG(n >= 0 && (n == 0 || layers), "layers must hold n >= 0 entries");
-        session_of(session).set_capture(std::vector<int32_t>(layers, layers + n));
+        session_of(session).capture().set_layers(std::vector<int32_t>(layers, layers + n));
     });
 }
 
@@ -132,58 +114,10 @@ int32_t tiller_session_capture(const tiller_session *session, int32_t layer, con
     return guarded([&] {
         TILLER_REQUIRE_ARG(data && n_tokens, "data and n_tokens must not be null");
         const Session &s = session_of(session);
-        const std::vector<float> *buf = s.captured(layer);
+        const std::vector<float> *buf = s.capture().captured(layer);
         if (!buf) fail(TILLER_ERR_INVALID_ARGUMENT, "layer %d is not being captured", layer);
-        *n_tokens = static_cast<int32_t>(s.captured_tokens());
-        *data = s.captured_tokens() > 0 ? buf->data() : nullptr;
-    });
-}
-
-int32_t tiller_session_set_control(tiller_session *session, const float *data, int64_t len, int32_t n_embd,
-                                   int32_t il_start, int32_t il_end) {
-    return guarded([&] { session_of(session).set_control(data, len, n_embd, il_start, il_end); });
-}
-
-int32_t tiller_cvec_load(const char *path, tiller_cvec **out) {
-    return guarded([&] {
-        TILLER_REQUIRE_ARG(path && out, "path and out must not be null");
-        *out = nullptr;
-        auto c = std::make_unique<tiller_cvec>();
-        c->file = std::make_unique<ControlVectorFile>(path);
-        *out = c.release();
-    });
-}
-
-int32_t tiller_cvec_free(tiller_cvec *cvec) {
-    return guarded([&] { delete cvec; });
-}
-
-int32_t tiller_cvec_info(const tiller_cvec *cvec, int32_t *n_embd, int32_t *max_layer) {
-    return guarded([&] {
-        const ControlVectorFile &f = cvec_of(cvec);
-        if (n_embd) *n_embd = static_cast<int32_t>(f.n_embd());
-        if (max_layer) *max_layer = static_cast<int32_t>(f.max_layer());
-    });
-}
-
-int32_t tiller_cvec_direction(const tiller_cvec *cvec, int32_t layer, const float **data) {
-    return guarded([&] {
-        TILLER_REQUIRE_ARG(data, "data must not be null");
-        *data = cvec_of(cvec).direction(layer);
-    });
-}
-
-int32_t tiller_cvec_save(const char *path, const float *data, int64_t len, int32_t n_embd, const char *model_hint) {
-    return guarded([&] {
-        TILLER_REQUIRE_ARG(path && data && n_embd > 0 && len > 0 && len % n_embd == 0,
-                           "a control vector needs n_embd > 0 and a whole number of layers");
-        const int64_t layers = len / n_embd;
-        GgufWriter w;
-        w.set_string("general.architecture", "controlvector");
-        w.set_string("controlvector.model_hint", model_hint ? model_hint : "");
-        w.set_u32("controlvector.layer_count", static_cast<uint32_t>(layers));
-        for (int64_t il = 1; il <= layers; ++il) w.add_tensor("direction." + std::to_string(il), GGML_F32, {n_embd});
-        w.write(path, [&](size_t i, uint8_t *dst) { std::memcpy(dst, data + i * n_embd, static_cast<size_t>(n_embd) * 4); });
+        *n_tokens = static_cast<int32_t>(s.capture().tokens());
+        *data = s.capture().tokens() > 0 ? buf->data() : nullptr;
     });
 }
 

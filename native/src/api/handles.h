@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 
+#include "core/error.h"
 #include "model/model.h"
 #include "runtime/session.h"
 #include "sae/sae.h"
@@ -40,3 +41,14 @@ struct tiller_graph {
     std::unique_ptr<tiller::train::Graph> graph;
     std::atomic<bool> busy{false};  // a graph is driven by one thread at a time
 };
+
+namespace tiller {
+inline Session &session_of(tiller_session *s) {
+    if (!s || !s->session) fail(TILLER_ERR_INVALID_ARGUMENT, "session handle is null");
+    return *s->session;
+}
+inline const Session &session_of(const tiller_session *s) {
+    if (!s || !s->session) fail(TILLER_ERR_INVALID_ARGUMENT, "session handle is null");
+    return *s->session;
+}
+}  // namespace tiller

@@ -10,11 +10,11 @@
 
 namespace tiller {
 
-void attention(ThreadPool &pool, const KvCache &cache, const AttentionArgs &a) {
-    const int64_t hd = a.head_dim, q_dim = a.n_head * hd, kv_dim = a.n_head_kv * hd;
+void attention(ThreadPool &pool, const AttentionArgs &a) {
+    const int64_t hd = a.head_dim, q_dim = a.n_head * hd;
     const int64_t group = a.n_head / a.n_head_kv;
-    pool.parallel_for(a.n_tokens * a.n_head, [&](int64_t w0, int64_t w1, int) {
-        thread_local std::vector<float> scores;
+    pool.parallel_for(a.n_tokens * a.n_head, [&](int64_t w0, int64_t w1, int thread) {
+        thread_local std::vector<float> scores, kept;
         for (int64_t w = w0; w < w1; ++w) {
             const int64_t t = w / a.n_head, h = w % a.n_head, kvh = h / group;
             const int64_t pos = a.pos0 + t;
@@ -23,15 +23,17 @@ void attention(ThreadPool &pool, const KvCache &cache, const AttentionArgs &a) {
             const int64_t n = pos - lo + 1;
             scores.resize(static_cast<size_t>(n));
             for (int64_t p = lo; p <= pos; ++p) {
-                const float *k = p < a.pos0 ? cache.k(a.layer, p) : a.k + (p - a.pos0) * kv_dim;
+                const float *k = p < a.pos0 ? a.past_k.row(p) : a.k.row(p);
                 scores[p - lo] = dot_f32(q, k + kvh * hd, hd);
             }
             if (a.softcap > 0) softcap(scores.data(), n, a.softcap);
+            if (a.observer) kept.assign(scores.begin(), scores.end());
             softmax(scores.data(), n);
+            if (a.observer) a.observer->observe(HeadScores{a.layer, h, pos, lo, n, kept.data(), scores.data()}, thread);
             float *o = a.out + t * q_dim + h * hd;
             std::memset(o, 0, hd * sizeof(float));
             for (int64_t p = lo; p <= pos; ++p) {
-                const float *v = p < a.pos0 ? cache.v(a.layer, p) : a.v + (p - a.pos0) * kv_dim;
+                const float *v = p < a.pos0 ? a.past_v.row(p) : a.v.row(p);
                 axpy_f32(scores[p - lo], v + kvh * hd, o, hd);
             }
         }

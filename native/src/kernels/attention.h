@@ -1,13 +1,31 @@
-// Causal multi-head attention with GQA, optional sliding window and score soft-cap.
-// Keys/values before the batch come from the KV cache, those of the batch from its own buffers.
+// Causal multi-head attention with GQA, optional sliding window and score soft-cap, over K/V
+// views: positions before the batch are read from `past` (the KV cache), those of the batch
+// from `batch` (its own rows). The kernel knows nothing of the cache's layout beyond the views.
 #pragma once
 
 #include <cstdint>
 
 #include "core/thread_pool.h"
-#include "runtime/kv_cache.h"
+#include "kernels/kv_view.h"
 
 namespace tiller {
+
+// What one query head saw: its scores (the logits after the soft-cap, before the softmax) and
+// its attention weights, over the key positions lo..pos.
+struct HeadScores {
+    int64_t layer, head, pos, lo;
+    int64_t n;              // pos - lo + 1
+    const float *scores;    // n values
+    const float *weights;   // n values, summing to 1
+};
+
+// Receives every (query, head) of a call, concurrently from the pool's threads (thread is the
+// worker's index, < pool size, so that an observer can keep per-thread accumulators).
+class AttentionObserver {
+public:
+    virtual ~AttentionObserver() = default;
+    virtual void observe(const HeadScores &head, int thread) = 0;
+};
 
 struct AttentionArgs {
     int64_t layer;
@@ -17,10 +35,12 @@ struct AttentionArgs {
     int64_t window;        // 0: full causal; else a query sees itself and window-1 previous tokens
     float softcap;         // 0: off
     const float *q;        // [T][n_head*head_dim], already scaled
-    const float *k, *v;    // [T][n_head_kv*head_dim] of the batch
+    KvView past_k, past_v; // positions < pos0
+    KvView k, v;           // the batch: positions pos0..pos0+T-1
     float *out;            // [T][n_head*head_dim]
+    AttentionObserver *observer = nullptr;
 };
 
-void attention(ThreadPool &pool, const KvCache &cache, const AttentionArgs &a);
+void attention(ThreadPool &pool, const AttentionArgs &a);
 
 }  // namespace tiller

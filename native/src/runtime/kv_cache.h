@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/kv_view.h"
 #include "model/hparams.h"
 
 namespace tiller {
@@ -23,6 +24,10 @@ public:
     const float *k(int64_t il, int64_t pos) const { return &layers_[il].k[slot(il, pos) * layers_[il].dim]; }
     const float *v(int64_t il, int64_t pos) const { return &layers_[il].v[slot(il, pos) * layers_[il].dim]; }
 
+    // What the attention kernel reads: layer il's keys / values as ring views.
+    KvView keys(int64_t il) const { return view(layers_[il], layers_[il].k); }
+    KvView values(int64_t il) const { return view(layers_[il], layers_[il].v); }
+
     // Record that positions up to pos_end (exclusive) were written.
     void written(int64_t pos_end);
     // The oldest position still held by every sliding layer.
@@ -36,6 +41,7 @@ private:
         std::vector<float> k, v;
     };
     int64_t slot(int64_t il, int64_t pos) const { return pos % layers_[il].capacity; }
+    static KvView view(const Layer &l, const std::vector<float> &rows) { return {rows.data(), l.dim, l.capacity, 0}; }
 
     std::vector<Layer> layers_;
     int64_t swa_capacity_ = 0;  // 0 when no layer slides
