@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstring>
 
-#include "core/error.h"
 #include "kernels/attention.h"
 #include "kernels/elementwise.h"
 #include "kernels/matmul.h"

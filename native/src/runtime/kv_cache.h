@@ -21,8 +21,6 @@ public:
 
     float *k(int64_t il, int64_t pos) { return &layers_[il].k[slot(il, pos) * layers_[il].dim]; }
     float *v(int64_t il, int64_t pos) { return &layers_[il].v[slot(il, pos) * layers_[il].dim]; }
-    const float *k(int64_t il, int64_t pos) const { return &layers_[il].k[slot(il, pos) * layers_[il].dim]; }
-    const float *v(int64_t il, int64_t pos) const { return &layers_[il].v[slot(il, pos) * layers_[il].dim]; }
 
     // What the attention kernel reads: layer il's keys / values as ring views.
     KvView keys(int64_t il) const { return view(layers_[il], layers_[il].k); }

@@ -1,8 +1,6 @@
 #include "runtime/session.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstring>
 #include <unistd.h>
 
 #include "core/error.h"

@@ -48,8 +48,8 @@ public:
     void remove_tap(Tap *tap) { taps_.remove(tap); }
 
 private:
-    // One ubatch through every layer; out_rows (T x n_embd) receives the normed final hidden
-    // states of the tokens whose logits are wanted (first_out.. of the batch).
+    // One ubatch through every layer (row0: its first row within the evaluate call, for capture);
+    // logits_out receives the logits of the batch's rows first_out.. .
     void forward(const int32_t *tokens, int64_t t, int64_t row0, int64_t first_out, float *logits_out);
     // The named steps of one Gemma block (runtime/forward.cpp), over the ubatch's t rows.
     void attention_step(int64_t il, int64_t t);
