@@ -54,9 +54,11 @@ public final class NativeLibrary {
         static final Path PATH = extract();
 
         private static Path extract() {
-            String resource = "/native/" + platform() + "/" + LIB_NAME;
+            String resource = "native/" + platform() + "/" + LIB_NAME;
             byte[] bytes;
-            try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
+            // Through the class loader: on the module path the library lies in another module
+            // (tiller-native), whose resource folder is no package and so is not encapsulated.
+            try (InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new UnsatisfiedLinkError("Tiller has no native library for " + platform() + " (looked for " + resource
                             + " on the class path; set tiller.library.path to use a library built elsewhere)");

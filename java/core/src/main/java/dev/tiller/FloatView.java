@@ -1,5 +1,7 @@
 package dev.tiller;
 
+import dev.tiller.internal.ViewScope;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 

@@ -1,5 +1,7 @@
 package dev.tiller;
 
+import dev.tiller.internal.Native;
+
 import static dev.tiller.bindings.tiller_h.*;
 
 import java.lang.foreign.Arena;

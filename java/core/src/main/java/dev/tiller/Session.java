@@ -1,5 +1,13 @@
 package dev.tiller;
 
+import dev.tiller.internal.Handles;
+import dev.tiller.internal.Native;
+import dev.tiller.internal.Upcalls;
+import dev.tiller.internal.ViewScope;
+import dev.tiller.steer.ControlVector;
+import dev.tiller.steer.Sae;
+import dev.tiller.steer.SteeringVector;
+
 import static dev.tiller.bindings.tiller_h.*;
 
 import java.lang.foreign.Arena;
@@ -330,7 +338,7 @@ public final class Session implements AutoCloseable {
                 float[] vals = v.values();
                 MemorySegment i = a.allocateFrom(ValueLayout.JAVA_INT, idx.length == 0 ? new int[1] : idx);
                 MemorySegment f = a.allocateFrom(ValueLayout.JAVA_FLOAT, vals.length == 0 ? new float[1] : vals);
-                sae.with(h -> {
+                Handles.with(sae, h -> {
                     Native.check(tiller_session_steer_sas(handle, h, v.layer(), i, f, idx.length, strength, jumpSigma ? 1 : 0, fromPosition));
                     return null;
                 });

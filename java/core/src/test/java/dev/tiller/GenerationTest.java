@@ -1,11 +1,14 @@
 package dev.tiller;
 
+import dev.tiller.testing.Fixtures;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** Generation on the random-weight fixture model: limits, seeds, cancellation, stop strings, usage. */

@@ -1,5 +1,8 @@
 package dev.tiller;
 
+import dev.tiller.steer.SteeringVector;
+import dev.tiller.testing.Fixtures;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** The Java residual hook: sees every layer, can edit the stream (same effect as native steering), fails safely. */

@@ -1,5 +1,8 @@
 package dev.tiller;
 
+import dev.tiller.steer.ControlVector;
+import dev.tiller.testing.Fixtures;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+
 import org.junit.jupiter.api.Test;
 
 /** The Java API's contract: lifetimes, views without copies, threads, misuse. */

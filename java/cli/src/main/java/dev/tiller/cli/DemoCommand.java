@@ -2,18 +2,20 @@ package dev.tiller.cli;
 
 import dev.tiller.Model;
 import dev.tiller.SamplingParams;
-import dev.tiller.Sae;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
-import dev.tiller.SteeringFiles;
-import dev.tiller.SteeringVector;
+import dev.tiller.steer.Sae;
+import dev.tiller.steer.SteeringFiles;
+import dev.tiller.steer.SteeringVector;
 import dev.tiller.train.text.GenreClassifier;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

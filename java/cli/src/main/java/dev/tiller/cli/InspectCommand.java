@@ -1,9 +1,10 @@
 package dev.tiller.cli;
 
-import dev.tiller.ControlVector;
-import dev.tiller.Sae;
-import dev.tiller.SteeringFiles;
-import dev.tiller.SteeringVector;
+import dev.tiller.steer.ControlVector;
+import dev.tiller.steer.Sae;
+import dev.tiller.steer.SteeringFiles;
+import dev.tiller.steer.SteeringVector;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -1,13 +1,15 @@
 package dev.tiller.cli;
 
-import dev.tiller.AtomicFiles;
 import dev.tiller.Model;
 import dev.tiller.Progress;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
+import dev.tiller.io.AtomicFiles;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,13 +1,15 @@
 package dev.tiller.cli;
 
-import dev.tiller.AtomicFiles;
 import dev.tiller.ModelTools;
 import dev.tiller.Progress;
+import dev.tiller.io.AtomicFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -2,18 +2,24 @@ package dev.tiller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tiller.AbDataset;
-import dev.tiller.AtomicFiles;
-import dev.tiller.BehaviorEval;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import dev.tiller.ChatMessage;
-import dev.tiller.ControlVector;
 import dev.tiller.Model;
-import dev.tiller.Sae;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
-import dev.tiller.SteeringBuilder;
-import dev.tiller.SteeringFiles;
-import dev.tiller.SteeringVector;
+import dev.tiller.io.AtomicFiles;
+import dev.tiller.steer.AbDataset;
+import dev.tiller.steer.BehaviorEval;
+import dev.tiller.steer.ControlVector;
+import dev.tiller.steer.Sae;
+import dev.tiller.steer.SteeringBuilder;
+import dev.tiller.steer.SteeringFiles;
+import dev.tiller.steer.SteeringVector;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,10 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code tiller steer sas build} and {@code tiller steer caa build}: read contrastive pairs,

@@ -1,16 +1,17 @@
 package dev.tiller.cli;
 
-import dev.tiller.AbDataset;
-import dev.tiller.AtomicFiles;
-import dev.tiller.BehaviorEval;
 import dev.tiller.ChatMessage;
 import dev.tiller.Model;
-import dev.tiller.Sae;
 import dev.tiller.SamplingParams;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
-import dev.tiller.SteeringFiles;
-import dev.tiller.SteeringVector;
+import dev.tiller.io.AtomicFiles;
+import dev.tiller.steer.AbDataset;
+import dev.tiller.steer.BehaviorEval;
+import dev.tiller.steer.Sae;
+import dev.tiller.steer.SteeringFiles;
+import dev.tiller.steer.SteeringVector;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

@@ -1,8 +1,9 @@
 package dev.tiller.cli;
 
-import dev.tiller.SteeringBuilder;
-import dev.tiller.SteeringFiles;
-import dev.tiller.SteeringVector;
+import dev.tiller.steer.SteeringBuilder;
+import dev.tiller.steer.SteeringFiles;
+import dev.tiller.steer.SteeringVector;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

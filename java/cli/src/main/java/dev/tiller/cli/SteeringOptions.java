@@ -1,14 +1,16 @@
 package dev.tiller.cli;
 
-import dev.tiller.ControlVector;
-import dev.tiller.Sae;
 import dev.tiller.Session;
-import dev.tiller.SteeringFiles;
-import dev.tiller.SteeringVector;
+import dev.tiller.steer.ControlVector;
+import dev.tiller.steer.Sae;
+import dev.tiller.steer.SteeringFiles;
+import dev.tiller.steer.SteeringVector;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -5,23 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import dev.tiller.ChatMessage;
-import dev.tiller.Fixtures;
 import dev.tiller.LogitComparison;
 import dev.tiller.Model;
 import dev.tiller.SamplingParams;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
+import dev.tiller.testing.Fixtures;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The public command forms of the runtime issue, run in-process against the llama.cpp fixtures. */
 class CliTest {

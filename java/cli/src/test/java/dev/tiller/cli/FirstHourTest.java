@@ -8,17 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import dev.tiller.ChatMessage;
 import dev.tiller.ChatTemplate;
 import dev.tiller.FinishReason;
-import dev.tiller.Fixtures;
 import dev.tiller.GeneratedToken;
 import dev.tiller.Generation;
-import dev.tiller.GgufBuilder;
 import dev.tiller.Model;
 import dev.tiller.SamplingParams;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
+import dev.tiller.testing.Fixtures;
+import dev.tiller.testing.GgufBuilder;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +32,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a new user hit in the first hour with the default model and the README (the fit-and-finish
@@ -245,7 +247,7 @@ class FirstHourTest {
                 same.toString(), "--out", dir.resolve("v.safetensors").toString()), "reads layer 2 but --layer is 3");
 
         Path atLayer3 = dir.resolve("l3.safetensors");
-        dev.tiller.SteeringFiles.save(dev.tiller.SteeringVector.sparse(3, new int[] {5}, new float[] {1f},
+        dev.tiller.steer.SteeringFiles.save(dev.tiller.steer.SteeringVector.sparse(3, new int[] {5}, new float[] {1f},
                 java.util.Map.of("sae", models("tiller-gemma2-tiny.sae-l2.npz"))), atLayer3);
         refused(1, args("generate", "-m", model(), "-p", "x", "--steer", atLayer3.toString()), "reads layer 2 but the SAS vector is for layer 3");
 

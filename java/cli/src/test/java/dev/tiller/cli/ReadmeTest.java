@@ -78,6 +78,8 @@ class ReadmeTest {
         String cls = "ReadmeExample" + b.line();
         String source = """
                 import dev.tiller.*;
+                import dev.tiller.steer.*;
+                import dev.tiller.io.*;
                 import dev.tiller.train.*;
                 import dev.tiller.train.nn.*;
                 import dev.tiller.train.optim.*;

@@ -6,19 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tiller.ControlVector;
-import dev.tiller.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import dev.tiller.LogitComparison;
-import dev.tiller.SteeringFiles;
-import dev.tiller.SteeringVector;
+import dev.tiller.steer.ControlVector;
+import dev.tiller.steer.SteeringFiles;
+import dev.tiller.steer.SteeringVector;
+import dev.tiller.testing.Fixtures;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The steering commands end to end on the steering fixture: vectors built from the fixture's
@@ -107,7 +109,7 @@ class SteerCliTest {
         // Strength 0 is the unsteered model: compare with p(A) / (p(A) + p(B)) from plain logits.
         double expected = 0;
         try (dev.tiller.Model m = dev.tiller.Model.load(model); dev.tiller.Session s = m.newSession(new dev.tiller.SessionOptions(256, 1))) {
-            dev.tiller.BehaviorEval eval = new dev.tiller.BehaviorEval(m);
+            dev.tiller.steer.BehaviorEval eval = new dev.tiller.steer.BehaviorEval(m);
             int a = m.tokenizer().encode("A", false, false)[0], b = m.tokenizer().encode("B", false, false)[0];
             for (String t : topics) {
                 s.reset();

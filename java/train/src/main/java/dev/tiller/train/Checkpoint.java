@@ -1,8 +1,9 @@
 package dev.tiller.train;
 
 import dev.tiller.ModelFormatException;
-import dev.tiller.Safetensors;
+import dev.tiller.io.Safetensors;
 import dev.tiller.train.optim.Optimizer;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;

@@ -2,16 +2,17 @@ package dev.tiller.train;
 
 import static dev.tiller.bindings.tiller_h.*;
 
-import dev.tiller.Native;
 import dev.tiller.SessionStateException;
+import dev.tiller.internal.Native;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.ToIntFunction;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * The native training engine: tensors on off-heap memory and reverse-mode autograd over the ops

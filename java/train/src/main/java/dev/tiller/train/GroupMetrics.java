@@ -7,6 +7,9 @@ import java.util.TreeMap;
 public final class GroupMetrics {
     private final Map<Integer, long[]> counts = new TreeMap<>();  // group -> {correct, total}
 
+    /** An empty table; {@link #add} counts one prediction. */
+    public GroupMetrics() {}
+
     public void add(int group, boolean correct) {
         long[] c = counts.computeIfAbsent(group, g -> new long[2]);
         if (correct) c[0]++;

@@ -3,18 +3,20 @@ package dev.tiller.train;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.tiller.Model;
-import dev.tiller.Sae;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
 import dev.tiller.Tokenizer;
+import dev.tiller.steer.Sae;
 import dev.tiller.train.nn.GemmaExport;
 import dev.tiller.train.nn.TransformerConfig;
 import dev.tiller.train.nn.TransformerLm;
 import dev.tiller.train.text.BpeTrainer;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +36,7 @@ class ExportTest {
     void bpeVocabularyReplaysItsMergesInTheRuntimeTokenizer(@TempDir Path dir) {
         BpeTrainer.Vocabulary v = vocab(320);
         Path f = dir.resolve("vocab.gguf");
-        try (dev.tiller.GgufWriter w = new dev.tiller.GgufWriter()) {
+        try (dev.tiller.io.GgufWriter w = new dev.tiller.io.GgufWriter()) {
             w.setString("general.architecture", "gemma2");
             v.writeTo(w);
             w.write(f);

@@ -1,8 +1,9 @@
 package dev.tiller.train.nn;
 
-import dev.tiller.GgufWriter;
+import dev.tiller.io.GgufWriter;
 import dev.tiller.train.Tensor;
 import dev.tiller.train.text.BpeTrainer;
+
 import java.nio.file.Path;
 import java.util.Map;
 

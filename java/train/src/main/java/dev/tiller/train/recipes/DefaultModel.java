@@ -1,10 +1,10 @@
 package dev.tiller.train.recipes;
 
-import dev.tiller.GgufWriter;
+import dev.tiller.Progress;
 import dev.tiller.Tokenizer;
+import dev.tiller.io.GgufWriter;
 import dev.tiller.train.Graph;
 import dev.tiller.train.Losses;
-import dev.tiller.Progress;
 import dev.tiller.train.Tensor;
 import dev.tiller.train.nn.GemmaExport;
 import dev.tiller.train.nn.TransformerConfig;
@@ -15,6 +15,7 @@ import dev.tiller.train.optim.Optimizer;
 import dev.tiller.train.optim.ParamGroup;
 import dev.tiller.train.text.BpeTrainer;
 import dev.tiller.train.text.EnglishCorpus;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

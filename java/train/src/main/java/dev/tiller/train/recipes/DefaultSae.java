@@ -2,11 +2,12 @@ package dev.tiller.train.recipes;
 
 import dev.tiller.Model;
 import dev.tiller.Progress;
-import dev.tiller.Sae;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
 import dev.tiller.Tokenizer;
+import dev.tiller.steer.Sae;
 import dev.tiller.train.sae.SaeTrainer;
+
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,15 +1,16 @@
 package dev.tiller.train.recipes;
 
 import dev.tiller.Model;
-import dev.tiller.Sae;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
-import dev.tiller.SteeringBuilder;
-import dev.tiller.SteeringFiles;
-import dev.tiller.SteeringVector;
 import dev.tiller.Tokenizer;
+import dev.tiller.steer.Sae;
+import dev.tiller.steer.SteeringBuilder;
+import dev.tiller.steer.SteeringFiles;
+import dev.tiller.steer.SteeringVector;
 import dev.tiller.train.text.EnglishCorpus;
 import dev.tiller.train.text.GenreClassifier;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;

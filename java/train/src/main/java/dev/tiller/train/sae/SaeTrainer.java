@@ -1,13 +1,15 @@
 package dev.tiller.train.sae;
 
+import dev.tiller.Progress;
+import dev.tiller.io.NpzWriter;
 import dev.tiller.train.Graph;
 import dev.tiller.train.Losses;
-import dev.tiller.Progress;
 import dev.tiller.train.Tensor;
 import dev.tiller.train.nn.Init;
 import dev.tiller.train.optim.Adam;
 import dev.tiller.train.optim.Optimizer;
 import dev.tiller.train.optim.ParamGroup;
+
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

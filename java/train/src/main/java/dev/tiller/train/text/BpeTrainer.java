@@ -1,6 +1,7 @@
 package dev.tiller.train.text;
 
-import dev.tiller.GgufWriter;
+import dev.tiller.io.GgufWriter;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

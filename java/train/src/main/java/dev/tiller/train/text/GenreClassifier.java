@@ -1,6 +1,7 @@
 package dev.tiller.train.text;
 
-import dev.tiller.AtomicFiles;
+import dev.tiller.io.AtomicFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

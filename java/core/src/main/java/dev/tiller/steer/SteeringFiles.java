@@ -1,4 +1,8 @@
-package dev.tiller;
+package dev.tiller.steer;
+
+import dev.tiller.ModelFormatException;
+import dev.tiller.ModelIOException;
+import dev.tiller.io.Safetensors;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,6 +1,5 @@
-package dev.tiller.train.sae;
+package dev.tiller.io;
 
-import dev.tiller.AtomicFiles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

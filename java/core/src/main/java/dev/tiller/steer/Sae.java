@@ -1,4 +1,10 @@
-package dev.tiller;
+package dev.tiller.steer;
+
+import dev.tiller.InvalidArgumentException;
+import dev.tiller.internal.GuardedHandle;
+import dev.tiller.internal.Handles;
+import dev.tiller.internal.Native;
+import dev.tiller.io.MiniJson;
 
 import static dev.tiller.bindings.tiller_h.*;
 
@@ -9,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.function.Function;
 
 /**
  * A sparse autoencoder on the residual stream, computed natively: a Gemma Scope {@code params.npz}
@@ -22,6 +27,10 @@ public final class Sae implements AutoCloseable {
     private final int dModel, dSae;
     private final String architecture;
     private final OptionalInt layer;
+
+    static {
+        Handles.register(Sae.class, s -> s.handle);
+    }
 
     private Sae(Path path, MemorySegment handle) {
         this.path = path;
@@ -119,7 +128,7 @@ public final class Sae implements AutoCloseable {
         for (float[] row : in) {
             if (row.length != inDim) throw new InvalidArgumentException(0, "rows must have " + inDim + " values, got " + row.length);
         }
-        return with(h -> {
+        return handle.with(h -> {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment src = a.allocate(ValueLayout.JAVA_FLOAT, Math.max(1L, (long) in.length * inDim));
                 for (int i = 0; i < in.length; i++) MemorySegment.copy(in[i], 0, src, ValueLayout.JAVA_FLOAT, (long) i * inDim * 4, inDim);
@@ -130,10 +139,6 @@ public final class Sae implements AutoCloseable {
                 return out;
             }
         });
-    }
-
-    <T> T with(Function<MemorySegment, T> fn) {
-        return handle.with(fn);
     }
 
     @Override

@@ -1,4 +1,6 @@
-package dev.tiller;
+package dev.tiller.steer;
+
+import dev.tiller.InvalidArgumentException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,7 @@
-package dev.tiller;
+package dev.tiller.io;
+
+import dev.tiller.internal.GuardedHandle;
+import dev.tiller.internal.Native;
 
 import static dev.tiller.bindings.tiller_h.*;
 

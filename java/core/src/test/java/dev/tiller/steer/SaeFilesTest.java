@@ -1,4 +1,8 @@
-package dev.tiller;
+package dev.tiller.steer;
+
+import dev.tiller.ModelFormatException;
+import dev.tiller.ModelIOException;
+import dev.tiller.UnsupportedModelException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,7 @@
-package dev.tiller;
+package dev.tiller.steer;
+
+import dev.tiller.FloatView;
+import dev.tiller.Session;
 
 import java.util.List;
 

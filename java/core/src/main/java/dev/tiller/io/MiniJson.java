@@ -1,4 +1,4 @@
-package dev.tiller;
+package dev.tiller.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,7 +9,7 @@ import java.util.Map;
  * Just enough JSON for file headers (safetensors): objects, arrays, strings, numbers, booleans,
  * null, as Map / List / String / Double / Boolean / null. Keeps the core module dependency-free.
  */
-final class MiniJson {
+public final class MiniJson {
     private final String s;
     private int i;
 
@@ -17,7 +17,7 @@ final class MiniJson {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         MiniJson p = new MiniJson(text);
         Object v = p.value(0);
         p.ws();
@@ -115,7 +115,7 @@ final class MiniJson {
     }
 
     /** JSON text of a string. */
-    static String quote(String v) {
+    public static String quote(String v) {
         StringBuilder sb = new StringBuilder("\"");
         for (char c : v.toCharArray()) {
             switch (c) {

@@ -1,4 +1,6 @@
-package dev.tiller;
+package dev.tiller.io;
+
+import dev.tiller.InvalidArgumentException;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

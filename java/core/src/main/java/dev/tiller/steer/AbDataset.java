@@ -1,4 +1,8 @@
-package dev.tiller;
+package dev.tiller.steer;
+
+import dev.tiller.ModelFormatException;
+import dev.tiller.ModelIOException;
+import dev.tiller.io.MiniJson;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,12 @@
-package dev.tiller;
+package dev.tiller.steer;
+
+import dev.tiller.ChatMessage;
+import dev.tiller.ChatTemplate;
+import dev.tiller.FloatView;
+import dev.tiller.InvalidArgumentException;
+import dev.tiller.Model;
+import dev.tiller.Session;
+import dev.tiller.Tokenizer;
 
 import java.util.List;
 

@@ -1,4 +1,7 @@
-package dev.tiller;
+package dev.tiller.steer;
+
+import dev.tiller.InvalidArgumentException;
+import dev.tiller.internal.Native;
 
 import static dev.tiller.bindings.tiller_h.*;
 
@@ -126,7 +129,7 @@ public final class ControlVector {
     }
 
     /** n_embd floats per layer from layer 1 to maxLayer(), zeros where absent (llama.cpp's buffer layout). */
-    float[] flatten() {
+    public float[] flatten() {
         int max = maxLayer();
         float[] flat = new float[max * nEmbd];
         for (int il = 1; il <= max; il++) {

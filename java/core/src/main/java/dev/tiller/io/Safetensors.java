@@ -1,4 +1,7 @@
-package dev.tiller;
+package dev.tiller.io;
+
+import dev.tiller.ModelFormatException;
+import dev.tiller.ModelIOException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,6 @@
-package dev.tiller;
+package dev.tiller.internal;
+
+import dev.tiller.SessionStateException;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -9,18 +11,18 @@ import java.util.function.Function;
  * A native handle that many threads may use while one may close it: uses hold the read lock,
  * close takes the write lock, so a handle is never freed under a running native call.
  */
-final class GuardedHandle {
+public final class GuardedHandle {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final String what;
     private MemorySegment ptr;
 
-    GuardedHandle(MemorySegment ptr, String what) {
+    public GuardedHandle(MemorySegment ptr, String what) {
         this.ptr = ptr;
         this.what = what;
     }
 
     /** Runs fn with the handle; throws SessionStateException once closed. */
-    <T> T with(Function<MemorySegment, T> fn) {
+    public <T> T with(Function<MemorySegment, T> fn) {
         lock.readLock().lock();
         try {
             if (ptr == null) throw new SessionStateException(0, what + " is closed");
@@ -30,7 +32,7 @@ final class GuardedHandle {
         }
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         lock.readLock().lock();
         try {
             return ptr != null;
@@ -40,7 +42,7 @@ final class GuardedHandle {
     }
 
     /** Frees the handle once (later calls do nothing), after running beforeFree. */
-    void close(Runnable beforeFree, Consumer<MemorySegment> free) {
+    public void close(Runnable beforeFree, Consumer<MemorySegment> free) {
         lock.writeLock().lock();
         try {
             if (ptr == null) return;

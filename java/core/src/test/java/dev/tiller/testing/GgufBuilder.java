@@ -1,4 +1,4 @@
-package dev.tiller;
+package dev.tiller.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -22,6 +22,8 @@ public final class GgufBuilder {
     private int alignment = 32;
     private int version = 3;
     private boolean reverseData;
+
+    public GgufBuilder() {}
 
     /** Offsets of the section boundaries of the last build(): after the header, after each KV, each tensor info, data start, end. */
     public final List<Long> boundaries = new ArrayList<>();

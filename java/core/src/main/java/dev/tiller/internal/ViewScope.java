@@ -1,4 +1,4 @@
-package dev.tiller;
+package dev.tiller.internal;
 
 import java.lang.foreign.Arena;
 
@@ -6,20 +6,20 @@ import java.lang.foreign.Arena;
  * The lifetime of a session's views: the arena their segments belong to, and once closed, the call
  * that closed it (so that a stale {@link FloatView} can say what invalidated it).
  */
-final class ViewScope {
+public final class ViewScope {
     private final Arena arena = Arena.ofShared();
     private volatile String invalidatedBy;
 
-    Arena arena() {
+    public Arena arena() {
         return arena;
     }
 
-    String invalidatedBy() {
+    public String invalidatedBy() {
         return invalidatedBy;
     }
 
     /** Records the reason first, so a reader that finds the arena closed also finds the reason. */
-    void invalidate(String by) {
+    public void invalidate(String by) {
         invalidatedBy = by;
         arena.close();
     }

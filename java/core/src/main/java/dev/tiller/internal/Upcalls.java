@@ -1,4 +1,9 @@
-package dev.tiller;
+package dev.tiller.internal;
+
+import dev.tiller.Progress;
+import dev.tiller.ProgressListener;
+import dev.tiller.ResidualHook;
+import dev.tiller.TillerException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -14,11 +19,11 @@ import java.lang.invoke.MethodType;
  * reaches native code (that would end the JVM): it is kept and raised by {@link Guarded#rethrow}
  * on the calling thread once the native call has returned.
  */
-final class Upcalls {
+public final class Upcalls {
     private Upcalls() {}
 
     /** What a callback threw; later calls of the same callback are skipped once one failed. */
-    abstract static class Guarded {
+    public abstract static class Guarded {
         private Throwable failure;
 
         final boolean failed() {
@@ -30,7 +35,7 @@ final class Upcalls {
         }
 
         /** Raises what the callback threw, if anything, and forgets it. */
-        final void rethrow(String what) {
+        public final void rethrow(String what) {
             Throwable t = failure;
             if (t == null) return;
             failure = null;
@@ -41,16 +46,16 @@ final class Upcalls {
     }
 
     /** A tiller_residual_hook stub calling a {@link ResidualHook} with a view of x valid for the call. */
-    static final class Hook extends Guarded {
+    public static final class Hook extends Guarded {
         private final ResidualHook hook;
         private final MemorySegment stub;
 
-        Hook(ResidualHook hook, Arena arena) {
+        public Hook(ResidualHook hook, Arena arena) {
             this.hook = hook;
             this.stub = Linker.nativeLinker().upcallStub(HOOK.bindTo(this), HOOK_DESC, arena);
         }
 
-        MemorySegment stub() {
+        public MemorySegment stub() {
             return stub;
         }
 
@@ -66,16 +71,16 @@ final class Upcalls {
     }
 
     /** A tiller_progress stub for a listener (NULL for none). */
-    static final class Progress extends Guarded {
+    public static final class Progress extends Guarded {
         private final ProgressListener listener;
         private final MemorySegment stub;
 
-        Progress(ProgressListener listener, Arena arena) {
+        public Progress(ProgressListener listener, Arena arena) {
             this.listener = listener;
             this.stub = listener == null ? MemorySegment.NULL : Linker.nativeLinker().upcallStub(PROGRESS.bindTo(this), PROGRESS_DESC, arena);
         }
 
-        MemorySegment stub() {
+        public MemorySegment stub() {
             return stub;
         }
 

@@ -1,4 +1,12 @@
-package dev.tiller;
+package dev.tiller.internal;
+
+import dev.tiller.InvalidArgumentException;
+import dev.tiller.ModelFormatException;
+import dev.tiller.ModelIOException;
+import dev.tiller.NativeMemoryException;
+import dev.tiller.SessionStateException;
+import dev.tiller.TillerException;
+import dev.tiller.UnsupportedModelException;
 
 import static dev.tiller.bindings.tiller_h.*;
 
@@ -20,7 +28,7 @@ public final class Native {
         throw exception(status, lastError());
     }
 
-    static TillerException exception(int status, String message) {
+    public static TillerException exception(int status, String message) {
         return switch (status) {
             case 1 -> new InvalidArgumentException(status, message);
             case 2 -> new ModelIOException(status, message);
@@ -32,28 +40,28 @@ public final class Native {
         };
     }
 
-    static String lastError() {
+    public static String lastError() {
         return cString(tiller_last_error());
     }
 
     /** A NUL-terminated string owned by the runtime. */
-    static String cString(MemorySegment p) {
+    public static String cString(MemorySegment p) {
         if (p.equals(MemorySegment.NULL)) return null;
         return p.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.UTF_8);
     }
 
     /** A length-delimited string in native memory (GGUF strings are not NUL-terminated). */
-    static String utf8(MemorySegment p, long length) {
+    public static String utf8(MemorySegment p, long length) {
         if (length == 0) return "";
         byte[] bytes = p.reinterpret(length).toArray(ValueLayout.JAVA_BYTE);
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    static MemorySegment readPointer(MemorySegment cell) {
+    public static MemorySegment readPointer(MemorySegment cell) {
         return cell.get(ValueLayout.ADDRESS, 0);
     }
 
-    static MemorySegment cPath(Arena arena, java.nio.file.Path path) {
+    public static MemorySegment cPath(Arena arena, java.nio.file.Path path) {
         return arena.allocateFrom(path.toString(), StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,14 @@
+/** The {@code tiller} command line (picocli). Exports nothing; picocli reads its options by reflection. */
+@SuppressWarnings("requires-automatic") // XChart has no module descriptor
+module dev.tiller.cli {
+    requires dev.tiller;
+    requires dev.tiller.train;
+    requires info.picocli;
+    requires org.jline.reader;
+    requires org.jline.terminal;
+    requires org.knowm.xchart;
+    requires com.fasterxml.jackson.databind;
+    requires java.desktop;
+
+    opens dev.tiller.cli to info.picocli;
+}

@@ -1,0 +1,17 @@
+/**
+ * Tiller's training engine: tensors and the native graph ({@code dev.tiller.train}), layers
+ * ({@code nn}), optimizers ({@code optim}), data sets ({@code data}), SAE training ({@code sae}),
+ * text tools ({@code text}) and the recipes behind {@code tiller train} ({@code recipes}).
+ */
+module dev.tiller.train {
+    requires transitive dev.tiller;
+    requires dev.tiller.bindings;
+
+    exports dev.tiller.train;
+    exports dev.tiller.train.data;
+    exports dev.tiller.train.nn;
+    exports dev.tiller.train.optim;
+    exports dev.tiller.train.recipes;
+    exports dev.tiller.train.sae;
+    exports dev.tiller.train.text;
+}
