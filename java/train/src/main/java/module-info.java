@@ -1,5 +1,5 @@
 /**
- * Tiller's training engine: tensors and the native graph ({@code dev.tiller.train}), layers
+ * Tiller's training engine: tensors and the native graph ({@code dev.tiller.train}, with the one {@code Trainer} loop), training algorithms by name ({@code algo}), layers
  * ({@code nn}), optimizers ({@code optim}), data sets ({@code data}), SAE training ({@code sae}),
  * text tools ({@code text}) and the recipes behind {@code tiller train} ({@code recipes}).
  */
@@ -8,6 +8,7 @@ module dev.tiller.train {
     requires dev.tiller.bindings;
 
     exports dev.tiller.train;
+    exports dev.tiller.train.algo;
     exports dev.tiller.train.data;
     exports dev.tiller.train.nn;
     exports dev.tiller.train.optim;

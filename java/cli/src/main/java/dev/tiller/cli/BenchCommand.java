@@ -1,16 +1,19 @@
 package dev.tiller.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import dev.tiller.Model;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code tiller bench --model M.gguf --prompt-tokens P --gen-tokens G --threads N [--repetitions R]
@@ -65,11 +68,12 @@ final class BenchCommand implements Callable<Integer> {
             }
             double ppMed = median(pp), tgMed = median(tg);
             if (json) {
-                System.out.printf(Locale.ROOT,
-                        "{\"model\": \"%s\", \"threads\": %d, \"prompt_tokens\": %d, \"gen_tokens\": %d, \"repetitions\": %d, "
-                                + "\"prefill_tok_s\": %.2f, \"decode_tok_s\": %.2f, \"prefill_runs\": %s, \"decode_runs\": %s}%n",
-                        model.toString().replace("\\", "\\\\").replace("\"", "\\\""), threadsOption.threads, promptTokens, genTokens,
-                        repetitions, ppMed, tgMed, runs(pp), runs(tg));
+                ObjectNode o = JsonOut.object();
+                o.put("model", model.toString()).put("threads", threadsOption.threads).put("prompt_tokens", promptTokens).put("gen_tokens", genTokens);
+                o.put("repetitions", repetitions).put("prefill_tok_s", JsonOut.fixed(ppMed, 2)).put("decode_tok_s", JsonOut.fixed(tgMed, 2));
+                o.set("prefill_runs", JsonOut.fixedArray(pp, 2));
+                o.set("decode_runs", JsonOut.fixedArray(tg, 2));
+                JsonOut.print(o);
             } else {
                 System.out.printf(Locale.ROOT, "%s: prompt %d tokens %.2f tok/s, decode %d tokens %.2f tok/s "
                         + "(median of %d, threads %s)%n", model.getFileName(), promptTokens, ppMed, genTokens, tgMed,
@@ -93,11 +97,5 @@ final class BenchCommand implements Callable<Integer> {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static String runs(double[] v) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < v.length; i++) sb.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.2f", v[i]));
-        return sb.append(']').toString();
     }
 }

@@ -1,9 +1,6 @@
 package dev.tiller.cli;
 
-import dev.tiller.Model;
 import dev.tiller.Progress;
-import dev.tiller.Session;
-import dev.tiller.SessionOptions;
 import dev.tiller.io.AtomicFiles;
 
 import java.nio.file.Path;
@@ -39,12 +36,7 @@ final class LogitsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AtomicFiles.checkWritable(out);
-        int[] tokens = opts.tokens();
-        try (SteeringOptions st = steering; Model model = Model.load(opts.model);
-                Session session = model.newSession(new SessionOptions(opts.contextLength(model), opts.threads.threads))) {
-            st.apply(session, model.info().layerCount());
-            st.applySteering(session, tokens.length, 0, false);
+        opts.runSteered(steering, out, (model, session, tokens) -> {
             Progress progress = new Progress("logits of token", tokens.length, System.err, 2, 1);
             AtomicFiles.write(out, os -> {
                 F32Writer w = new F32Writer(os);
@@ -55,7 +47,7 @@ final class LogitsCommand implements Callable<Integer> {
                     progress.progress(done + chunk.length, tokens.length);
                 }
             });
-        }
+        });
         return 0;
     }
 }

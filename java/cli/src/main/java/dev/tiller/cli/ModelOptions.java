@@ -1,7 +1,12 @@
 package dev.tiller.cli;
 
 import dev.tiller.Model;
+import dev.tiller.Session;
+import dev.tiller.SessionOptions;
+import dev.tiller.io.AtomicFiles;
+
 import java.nio.file.Path;
+
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,5 +35,24 @@ final class ModelOptions {
         int n = tokens.tokens.length;
         Cli.warnPastTraining(spec, "the input of " + n + " tokens", n, m);
         return n;
+    }
+
+    /** What runs on the opened model and session, for the given tokens. */
+    interface Work {
+        void run(Model model, Session session, int[] tokens);
+    }
+
+    /**
+     * Checks that out can be written, opens the model and a session sized for the tokens with the
+     * command's steering applied to them, and runs work (tiller logits and tiller residuals).
+     */
+    void runSteered(SteeringOptions steering, Path out, Work work) {
+        AtomicFiles.checkWritable(out);
+        int[] ids = tokens();
+        try (SteeringOptions st = steering; Model m = Model.load(model); Session session = m.newSession(new SessionOptions(contextLength(m), threads.threads))) {
+            st.apply(session, m.info().layerCount());
+            st.applySteering(session, ids.length, 0, false);
+            work.run(m, session, ids);
+        }
     }
 }

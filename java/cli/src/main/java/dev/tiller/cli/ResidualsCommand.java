@@ -1,8 +1,5 @@
 package dev.tiller.cli;
 
-import dev.tiller.Model;
-import dev.tiller.Session;
-import dev.tiller.SessionOptions;
 import dev.tiller.io.AtomicFiles;
 
 import java.nio.file.Path;
@@ -31,13 +28,8 @@ final class ResidualsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AtomicFiles.checkWritable(out);
-        int[] tokens = opts.tokens();
-        try (SteeringOptions st = steering; Model model = Model.load(opts.model);
-                Session session = model.newSession(new SessionOptions(opts.contextLength(model), opts.threads.threads))) {
+        opts.runSteered(steering, out, (model, session, tokens) -> {
             int nLayer = model.info().layerCount(), nEmbd = model.info().embeddingLength();
-            st.apply(session, nLayer);
-            st.applySteering(session, tokens.length, 0, false);
             session.captureLayers(IntStream.range(0, nLayer).toArray());
             session.evaluate(tokens);
             AtomicFiles.write(out, os -> {
@@ -47,7 +39,7 @@ final class ResidualsCommand implements Callable<Integer> {
                     w.write(session.captured(il).segment());
                 }
             });
-        }
+        });
         return 0;
     }
 }

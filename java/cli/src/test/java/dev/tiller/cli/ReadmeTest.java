@@ -83,6 +83,8 @@ class ReadmeTest {
                 import dev.tiller.train.*;
                 import dev.tiller.train.nn.*;
                 import dev.tiller.train.optim.*;
+                import dev.tiller.train.algo.*;
+                import dev.tiller.train.data.*;
                 import java.lang.foreign.*;
                 import java.nio.file.*;
                 import java.util.*;

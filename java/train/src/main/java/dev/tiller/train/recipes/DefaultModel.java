@@ -1,11 +1,12 @@
 package dev.tiller.train.recipes;
 
-import dev.tiller.Progress;
 import dev.tiller.Tokenizer;
 import dev.tiller.io.GgufWriter;
 import dev.tiller.train.Graph;
 import dev.tiller.train.Losses;
 import dev.tiller.train.Tensor;
+import dev.tiller.train.Trainer;
+import dev.tiller.train.algo.Algorithm;
 import dev.tiller.train.nn.GemmaExport;
 import dev.tiller.train.nn.TransformerConfig;
 import dev.tiller.train.nn.TransformerLm;
@@ -37,7 +38,12 @@ public final class DefaultModel {
 
     public static final int VOCAB = 4096, SEQ = 128, HELD_OUT_EVERY = 20;
 
-    public record Options(Path textDir, Path out, long seed, int steps, int batch, double lr, int threads) {}
+    /** checkpoint, when not null, is saved every checkpointEvery steps and resumed from when it exists. */
+    public record Options(Path textDir, Path out, long seed, int steps, int batch, double lr, int threads, Path checkpoint, int checkpointEvery) {
+        public Options(Path textDir, Path out, long seed, int steps, int batch, double lr, int threads) {
+            this(textDir, out, seed, steps, batch, lr, threads, null, 0);
+        }
+    }
 
     public record Result(double trainLoss, double heldOutLoss, double seconds, long trainTokens, List<float[]> curve) {}
 
@@ -127,29 +133,30 @@ public final class DefaultModel {
             Optimizer opt = new Adam(List.of(ParamGroup.of(model.parameters())),
                     LrSchedule.warmup(LrSchedule.cosine(o.lr(), o.steps(), o.lr() / 10), warm), 0.9, 0.95, 1e-8, 0.01, true);
             SplittableRandom data = new SplittableRandom(o.seed() ^ 0x5eed);
-            int[] in = new int[o.batch() * SEQ], tgt = new int[o.batch() * SEQ];
-            Progress bar = new Progress("step", o.steps(), log, 10);
-            double recent = 0;
-            for (int s = 0; s < stopAfter; s++) {
+            // Random windows of the training stream; resuming replays the draws of the done steps.
+            Trainer.Batches<int[][]> windows = () -> {
+                int[] in = new int[o.batch() * SEQ], tgt = new int[o.batch() * SEQ];
                 for (int b = 0; b < o.batch(); b++) window(train, data.nextInt(train.length - SEQ), in, tgt, b * SEQ);
-                Tensor logits = model.forward(in, o.batch(), SEQ).reshape((long) o.batch() * SEQ, cfg.vocab());
-                Tensor loss = Losses.crossEntropy(logits, tgt);
-                opt.zeroGrad();
-                g.backward(loss);
-                opt.clipGradNorm(1.0);
-                opt.step();
-                float l = loss.item();
-                g.clear();
-                recent = s == 0 ? l : 0.98 * recent + 0.02 * l;
-                if (s < 20 || s % 50 == 0) curve.add(new float[] {s, l});
-                bar.update(s + 1, String.format(Locale.ROOT, "loss %.3f", recent));
-            }
-            if (stopAfter < o.steps()) return new Result(recent, Double.NaN, (System.nanoTime() - t0) / 1e9, (long) stopAfter * o.batch() * SEQ, curve);
+                return new int[][] {in, tgt};
+            };
+            Algorithm<int[][]> nextToken = w -> Losses.crossEntropy(model.forward(w[0], o.batch(), SEQ).reshape((long) o.batch() * SEQ, cfg.vocab()), w[1]);
+            double[] recent = new double[1];
+            Trainer<int[][]> trainer = new Trainer<int[][]>(opt, stopAfter).clipGradNorm(1.0)
+                    .onStep(st -> {
+                        long s = st.index();
+                        float l = st.loss();
+                        recent[0] = s == 0 ? l : 0.98 * recent[0] + 0.02 * l;
+                        if (s < 20 || s % 50 == 0) curve.add(new float[] {s, l});
+                    })
+                    .progress("step", log, 10, st -> String.format(Locale.ROOT, "loss %.3f", recent[0]));
+            if (o.checkpoint() != null) trainer.checkpoint(o.checkpoint(), o.checkpointEvery(), model.namedParameters());
+            trainer.run(nextToken, windows);
+            if (stopAfter < o.steps()) return new Result(recent[0], Double.NaN, (System.nanoTime() - t0) / 1e9, (long) stopAfter * o.batch() * SEQ, curve);
             double heldLoss = heldOutLoss(g, model, held);
             if (log != null) log.printf(Locale.ROOT, "held-out loss %.4f (perplexity %.2f)%n", heldLoss, Math.exp(heldLoss));
             GemmaExport.write(model, vocab, "tiller-gemma2-tiny", Map.of("general.license", "Apache-2.0 (weights trained by Tiller on public-domain text)"),
                     true, o.out().resolve("tiller-gemma2-tiny.gguf"));
-            return new Result(recent, heldLoss, (System.nanoTime() - t0) / 1e9, (long) o.steps() * o.batch() * SEQ, curve);
+            return new Result(recent[0], heldLoss, (System.nanoTime() - t0) / 1e9, (long) o.steps() * o.batch() * SEQ, curve);
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.tiller.train.recipes;
 
-import dev.tiller.train.Graph;
-import dev.tiller.train.Losses;
 import dev.tiller.Progress;
-import dev.tiller.train.Tensor;
+import dev.tiller.train.Graph;
+import dev.tiller.train.MetricsTable;
+import dev.tiller.train.Trainer;
+import dev.tiller.train.algo.Algorithms;
+import dev.tiller.train.algo.Classifier;
 import dev.tiller.train.data.Batch;
 import dev.tiller.train.data.Dataset;
 import dev.tiller.train.data.Idx;
@@ -12,9 +14,12 @@ import dev.tiller.train.data.Sampler;
 import dev.tiller.train.nn.Mlp;
 import dev.tiller.train.optim.Adam;
 import dev.tiller.train.optim.ParamGroup;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -24,15 +29,29 @@ import java.util.SplittableRandom;
 public final class MnistMlp {
     private MnistMlp() {}
 
-    /** trainSet / testSet name the IDX pairs in dataDir: "train10k" means train10k-images-idx3-ubyte.gz and -labels-. */
-    public record Options(Path dataDir, String trainSet, String testSet, int epochs, int batch, long seed, double lr, int threads) {
-        /** The 10k/10k split of ../shared/data/mnist. */
+    /**
+     * trainSet / testSet name the IDX pairs in dataDir: "train10k" means train10k-images-idx3-ubyte.gz and -labels-.
+     * algo names an algorithm of {@link Algorithms} ("erm" is plain training) with its hyper-parameters;
+     * checkpoint, when not null, is saved every checkpointEvery steps and resumed from when it exists.
+     */
+    public record Options(Path dataDir, String trainSet, String testSet, int epochs, int batch, long seed, double lr, int threads,
+            String algo, Map<String, String> hparams, int evalEvery, Path checkpoint, int checkpointEvery) {
+        /** Plain training (ERM), test accuracy at the end, no checkpoint. */
+        public Options(Path dataDir, String trainSet, String testSet, int epochs, int batch, long seed, double lr, int threads) {
+            this(dataDir, trainSet, testSet, epochs, batch, seed, lr, threads, "erm", Map.of(), 0, null, 0);
+        }
+
+        /** The 10k/10k split of ../shared/data/mnist, plain training, no checkpoint. */
         public static Options standard(Path dataDir, int epochs, int batch, long seed, double lr, int threads) {
             return new Options(dataDir, "train10k", "t10k", epochs, batch, seed, lr, threads);
         }
     }
 
-    public record Result(double testAccuracy, double samplesPerSecond, double trainSeconds, double[] epochLoss) {}
+    /**
+     * metrics holds test_accuracy after the last step (and every evalEvery steps when asked);
+     * epochLoss is NaN for the epochs a resumed run did not train whole.
+     */
+    public record Result(double testAccuracy, double samplesPerSecond, double trainSeconds, double[] epochLoss, MetricsTable metrics) {}
 
     public static Result run(Options o, PrintStream progress) {
         Dataset train = load(o.dataDir(), o.trainSet()), test = load(o.dataDir(), o.testSet());
@@ -40,30 +59,62 @@ public final class MnistMlp {
             Mlp model = new Mlp(g, new int[] {train.dim(), 512, 512, 10}, new SplittableRandom(o.seed()));
             Adam opt = Adam.adam(List.of(ParamGroup.of(model.parameters())), o.lr());
             Loader loader = new Loader(train, Sampler.shuffled(train.size(), o.seed()), o.batch(), false);
+            int perEpoch = loader.epoch(0).size();
+            EpochBatches batches = new EpochBatches(loader);
+            // An epoch's mean loss needs all its steps: after a resume inside an epoch it is NaN.
             double[] epochLoss = new double[o.epochs()];
-            long trainNanos = 0, samples = 0;
+            Arrays.fill(epochLoss, Double.NaN);
             Progress bar = new Progress("epoch", o.epochs(), progress, 0);
-            for (int e = 0; e < o.epochs(); e++) {
-                long t0 = System.nanoTime();
-                double lossSum = 0;
-                List<int[]> batches = loader.epoch(e);
-                for (int[] idx : batches) {
-                    Batch b = loader.batch(idx);
-                    Tensor loss = Losses.crossEntropy(model.forward(g.constant(b.features(), b.size(), b.dim())), b.labels());
-                    opt.zeroGrad();
-                    g.backward(loss);
-                    opt.step();
-                    lossSum += loss.item() * b.size();
-                    samples += b.size();
-                    g.clear();
-                }
-                trainNanos += System.nanoTime() - t0;
-                epochLoss[e] = lossSum / train.size();
-                bar.update(e + 1, String.format("train loss %.4f", epochLoss[e]));
+            double[] lossSum = {Double.NaN};
+            Trainer<Batch> trainer = new Trainer<Batch>(opt, (long) o.epochs() * perEpoch)
+                    .onStep(s -> {
+                        int e = (int) (s.index() / perEpoch);
+                        if (s.index() % perEpoch == 0) lossSum[0] = 0;
+                        lossSum[0] += s.loss() * batches.lastSize;  // a float product: epoch losses stay those of earlier runs to the digit
+                        if ((s.index() + 1) % perEpoch == 0) {
+                            epochLoss[e] = lossSum[0] / train.size();
+                            bar.update(e + 1, Double.isNaN(epochLoss[e]) ? "(resumed within the epoch)" : String.format("train loss %.4f", epochLoss[e]));
+                        }
+                    })
+                    .evaluate(o.evalEvery(), n -> Map.of("test_accuracy", accuracy(g, model, test)));
+            if (o.checkpoint() != null) trainer.checkpoint(o.checkpoint(), o.checkpointEvery(), model.namedParameters());
+            Classifier net = b -> model.forward(g.constant(b.features(), b.size(), b.dim()));
+            Trainer.Result r = trainer.run(Algorithms.create(o.algo(), net, o.hparams()), batches);
+            return new Result(r.metrics().last("test_accuracy"), batches.samples / r.trainSeconds(), r.trainSeconds(), epochLoss, r.metrics());
+        }
+    }
+
+    /** The loader's epochs one after another; skipping done steps costs nothing (each epoch's order is a function of its number). */
+    private static final class EpochBatches implements Trainer.Batches<Batch> {
+        private final Loader loader;
+        private List<int[]> epoch;
+        private int epochIndex = -1, at;
+        long samples;
+        int lastSize;
+
+        EpochBatches(Loader loader) {
+            this.loader = loader;
+        }
+
+        @Override
+        public Batch next() {
+            Batch b = loader.batch(nextIndices());
+            samples += b.size();
+            lastSize = b.size();
+            return b;
+        }
+
+        @Override
+        public void skip(long steps) {
+            for (long i = 0; i < steps; i++) nextIndices();
+        }
+
+        private int[] nextIndices() {
+            if (epoch == null || at == epoch.size()) {
+                epoch = loader.epoch(++epochIndex);
+                at = 0;
             }
-            double acc = accuracy(g, model, test);
-            double secs = trainNanos / 1e9;
-            return new Result(acc, samples / secs, secs, epochLoss);
+            return epoch.get(at++);
         }
     }
 
@@ -76,7 +127,7 @@ public final class MnistMlp {
             int correct = 0;
             int[] all = Sampler.sequential(test.size()).epoch(0);
             for (int at = 0; at < all.length; at += 1000) {
-                int[] idx = java.util.Arrays.copyOfRange(all, at, Math.min(all.length, at + 1000));
+                int[] idx = Arrays.copyOfRange(all, at, Math.min(all.length, at + 1000));
                 Batch b = test.batch(idx);
                 float[] logits = model.forward(g.constant(b.features(), b.size(), b.dim())).toArray();
                 for (int i = 0; i < b.size(); i++) {

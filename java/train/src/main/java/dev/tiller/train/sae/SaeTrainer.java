@@ -1,10 +1,11 @@
 package dev.tiller.train.sae;
 
-import dev.tiller.Progress;
 import dev.tiller.io.NpzWriter;
 import dev.tiller.train.Graph;
 import dev.tiller.train.Losses;
 import dev.tiller.train.Tensor;
+import dev.tiller.train.Trainer;
+import dev.tiller.train.algo.Algorithm;
 import dev.tiller.train.nn.Init;
 import dev.tiller.train.optim.Adam;
 import dev.tiller.train.optim.Optimizer;
@@ -66,33 +67,43 @@ public final class SaeTrainer {
             Tensor wEnc = g.parameter(enc, d, m), bEnc = g.parameter(new float[m], m), wDec = g.parameter(dec, m, d), bDec = g.parameter(mean, d);
             Optimizer opt = Adam.adam(List.of(ParamGroup.of(List.of(wEnc, bEnc, wDec, bDec))), o.lr());
             int[] lastFired = new int[m];
-            float[] batch = new float[o.batch() * d];
-            Progress bar = new Progress("SAE step", o.steps(), log, 10);
-            for (int s = 0; s < o.steps(); s++) {
+            float[] mse = new float[1];
+            Trainer.Batches<Tensor> rows = () -> {
+                float[] batch = new float[o.batch() * d];
                 for (int b = 0; b < o.batch(); b++) {
                     int i = rng.nextInt(n);
                     for (int j = 0; j < d; j++) batch[b * d + j] = x[i * d + j] * k;
                 }
-                Tensor in = g.constant(batch, o.batch(), d);
-                Tensor f = in.sub(bDec).matmul(wEnc).add(bEnc).relu();
-                Tensor recon = f.matmul(wDec).add(bDec);
-                // Per-row sum of squares (mean over rows), plus l1 times the mean per-row L1.
-                Tensor mse = Losses.mse(recon, in).scale(d);
-                Tensor loss = mse.add(f.sum().scale((float) (o.l1() / o.batch())));
-                opt.zeroGrad();
-                g.backward(loss);
-                opt.step();
-                float[] fv = f.toArray();
-                for (int b = 0; b < o.batch(); b++) for (int c = 0; c < m; c++) if (fv[b * m + c] > 0) lastFired[c] = s;
-                float mseV = mse.item();
-                g.clear();
-                normalizeRows(wDec.data(), m, d);
-                if (s > 0 && s % o.deadWindow() == 0 && s < o.steps() * 3 / 4) {
-                    int revived = resample(x, d, k, n, wEnc, bEnc, wDec, bDec, lastFired, s - o.deadWindow(), s, rng);
-                    if (revived > 0 && log != null) log.printf("step %d: re-initialised %d dead features%n", s, revived);
+                return g.constant(batch, o.batch(), d);
+            };
+            Algorithm<Tensor> sae = new Algorithm<>() {
+                private Tensor f, err;
+
+                @Override
+                public Tensor loss(Tensor in) {
+                    f = in.sub(bDec).matmul(wEnc).add(bEnc).relu();
+                    Tensor recon = f.matmul(wDec).add(bDec);
+                    // Per-row sum of squares (mean over rows), plus l1 times the mean per-row L1.
+                    err = Losses.mse(recon, in).scale(d);
+                    return err.add(f.sum().scale((float) (o.l1() / o.batch())));
                 }
-                bar.update(s + 1, String.format("reconstruction %.4f (per unit norm^2)", mseV / d));
-            }
+
+                @Override
+                public void afterStep(Tensor in, long step) {
+                    int s = (int) step;
+                    float[] fv = f.toArray();
+                    for (int b = 0; b < o.batch(); b++) for (int c = 0; c < m; c++) if (fv[b * m + c] > 0) lastFired[c] = s;
+                    mse[0] = err.item();
+                    normalizeRows(wDec.data(), m, d);
+                    if (s > 0 && s % o.deadWindow() == 0 && s < o.steps() * 3 / 4) {
+                        int revived = resample(x, d, k, n, wEnc, bEnc, wDec, bDec, lastFired, s - o.deadWindow(), s, rng);
+                        if (revived > 0 && log != null) log.printf("step %d: re-initialised %d dead features%n", s, revived);
+                    }
+                }
+            };
+            new Trainer<Tensor>(opt, o.steps())
+                    .progress("SAE step", log, 10, st -> String.format("reconstruction %.4f (per unit norm^2)", mse[0] / d))
+                    .run(sae, rows);
             // Export for raw activations and Gemma Scope's encoder, which does not subtract b_dec:
             // relu((k x - b_dec) W + b_enc) = relu(x (k W) + (b_enc - b_dec W)).
             float[] we = wEnc.toArray(), be = bEnc.toArray(), wd = wDec.toArray(), bd = bDec.toArray();

@@ -1,0 +1,19 @@
+package dev.tiller.train.algo;
+
+import dev.tiller.train.Tensor;
+
+/**
+ * A training algorithm as the {@link dev.tiller.train.Trainer} sees it: the loss of a batch, and
+ * an optional update of the algorithm's own state after each optimizer step, while the step's
+ * graph is still alive (per-example records, the labels XRM flips, GroupDRO's group weights).
+ *
+ * @param <B> what one batch is (a {@link dev.tiller.train.data.Batch} of a data set, token
+ *            windows, activation rows)
+ */
+public interface Algorithm<B> {
+    /** The scalar loss of one batch, built on the model's graph. */
+    Tensor loss(B batch);
+
+    /** Called after the optimizer step of {@code step} (0-based), before the graph is cleared. */
+    default void afterStep(B batch, long step) {}
+}
