@@ -12,7 +12,7 @@ final class SteerCommand implements Runnable {
     }
 
     @Command(name = "sas", mixinStandardHelpOptions = true, description = "Sparse Activation Steering vectors.",
-            subcommands = {SteerBuild.Sas.class})
+            subcommands = {SteerSasBuildCommand.class})
     static final class Sas implements Runnable {
         @Override
         public void run() {
@@ -21,7 +21,7 @@ final class SteerCommand implements Runnable {
     }
 
     @Command(name = "caa", mixinStandardHelpOptions = true, description = "Contrastive activation addition vectors.",
-            subcommands = {SteerBuild.Caa.class, SteerNormalizeCommand.class})
+            subcommands = {SteerCaaBuildCommand.class, SteerNormalizeCommand.class})
     static final class Caa implements Runnable {
         @Override
         public void run() {
