@@ -13,6 +13,7 @@ module dev.tiller.train {
     exports dev.tiller.train.nn;
     exports dev.tiller.train.optim;
     exports dev.tiller.train.recipes;
+    exports dev.tiller.train.robust;
     exports dev.tiller.train.sae;
     exports dev.tiller.train.text;
 }

@@ -26,6 +26,11 @@ final class JsonOut {
         return Double.isFinite(v) ? new BigDecimal(String.format(Locale.ROOT, "%." + digits + "f", v)) : null;
     }
 
+    /** v, or null (JSON null) for NaN and infinities, which JSON cannot hold. */
+    static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
     static ArrayNode fixedArray(double[] v, int digits) {
         ArrayNode a = MAPPER.createArrayNode();
         for (double x : v) a.add(fixed(x, digits));

@@ -1,15 +1,16 @@
 package dev.tiller.cli;
 
 import dev.tiller.RuntimeInfo;
-import picocli.CommandLine;
+
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Entry point of {@code scripts/tiller}. */
 @Command(name = "tiller", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gemma-family models from Java at native speed, steerable.",
         subcommands = {InfoCommand.class, InspectCommand.class, TokenizeCommand.class, GenerateCommand.class, ChatCommand.class,
             LogitsCommand.class, ResidualsCommand.class, CompareCommand.class, QuantizeCommand.class, BenchCommand.class,
-            RandomModelCommand.class, SteerCommand.class, TrainCommand.class, DemoCommand.class})
+            RandomModelCommand.class, SteerCommand.class, TrainCommand.class, RobustCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

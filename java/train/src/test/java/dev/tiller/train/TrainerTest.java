@@ -168,6 +168,6 @@ class TrainerTest {
         assertTrue(name.getMessage().contains("groupdrp") && name.getMessage().contains("erm"), name.getMessage());
         IllegalArgumentException hp = assertThrows(IllegalArgumentException.class, () -> Algorithms.create("erm", none, Map.of("eta", "0.1")));
         assertTrue(hp.getMessage().contains("erm has no hyper-parameter eta"), hp.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Algorithms.register("erm", (m, h) -> null));
+        assertThrows(IllegalArgumentException.class, () -> Algorithms.register("erm", (m, d, h) -> null));
     }
 }

@@ -1,6 +1,7 @@
 package dev.tiller.train.algo;
 
 import dev.tiller.train.data.Batch;
+import dev.tiller.train.data.Dataset;
 
 import java.util.Map;
 import java.util.Set;
@@ -11,16 +12,17 @@ import java.util.TreeMap;
  * and the robustness commands create theirs here. Adding an algorithm is one file and one line.
  */
 public final class Algorithms {
-    /** Makes an algorithm for a model; reads its hyper-parameters from hp. */
+    /** Makes an algorithm for a model and its training set (group counts, per-example state); reads its hyper-parameters from hp. */
     @FunctionalInterface
     public interface Factory {
-        Algorithm<Batch> create(Classifier model, Hparams hp);
+        Algorithm<Batch> create(Classifier model, Dataset train, Hparams hp);
     }
 
     private static final Map<String, Factory> REGISTRY = new TreeMap<>();
 
     static {
         register("erm", Erm::new);
+        register("groupdro", GroupDro::new);
     }
 
     private Algorithms() {}
@@ -33,15 +35,20 @@ public final class Algorithms {
         return Set.copyOf(REGISTRY.keySet());
     }
 
-    /** The named algorithm; unknown names and unknown hyper-parameters are errors that list what exists. */
+    /** The named algorithm for an algorithm that needs no training set (ERM). */
     public static Algorithm<Batch> create(String name, Classifier model, Map<String, String> hparams) {
+        return create(name, model, null, hparams);
+    }
+
+    /** The named algorithm; unknown names and unknown hyper-parameters are errors that list what exists. */
+    public static Algorithm<Batch> create(String name, Classifier model, Dataset train, Map<String, String> hparams) {
         Factory f;
         synchronized (Algorithms.class) {
             f = REGISTRY.get(name);
         }
         if (f == null) throw new IllegalArgumentException("no algorithm named '" + name + "' (known: " + String.join(", ", new TreeMap<>(REGISTRY).keySet()) + ")");
         Hparams hp = new Hparams(hparams);
-        Algorithm<Batch> a = f.create(model, hp);
+        Algorithm<Batch> a = f.create(model, train, hp);
         hp.checkAllRead(name);
         return a;
     }

@@ -8,6 +8,7 @@ import dev.tiller.train.algo.Algorithms;
 import dev.tiller.train.algo.Classifier;
 import dev.tiller.train.data.Batch;
 import dev.tiller.train.data.Dataset;
+import dev.tiller.train.data.EpochBatches;
 import dev.tiller.train.data.Idx;
 import dev.tiller.train.data.Loader;
 import dev.tiller.train.data.Sampler;
@@ -70,7 +71,7 @@ public final class MnistMlp {
                     .onStep(s -> {
                         int e = (int) (s.index() / perEpoch);
                         if (s.index() % perEpoch == 0) lossSum[0] = 0;
-                        lossSum[0] += s.loss() * batches.lastSize;  // a float product: epoch losses stay those of earlier runs to the digit
+                        lossSum[0] += s.loss() * batches.lastSize();  // a float product: epoch losses stay those of earlier runs to the digit
                         if ((s.index() + 1) % perEpoch == 0) {
                             epochLoss[e] = lossSum[0] / train.size();
                             bar.update(e + 1, Double.isNaN(epochLoss[e]) ? "(resumed within the epoch)" : String.format("train loss %.4f", epochLoss[e]));
@@ -80,41 +81,7 @@ public final class MnistMlp {
             if (o.checkpoint() != null) trainer.checkpoint(o.checkpoint(), o.checkpointEvery(), model.namedParameters());
             Classifier net = b -> model.forward(g.constant(b.features(), b.size(), b.dim()));
             Trainer.Result r = trainer.run(Algorithms.create(o.algo(), net, o.hparams()), batches);
-            return new Result(r.metrics().last("test_accuracy"), batches.samples / r.trainSeconds(), r.trainSeconds(), epochLoss, r.metrics());
-        }
-    }
-
-    /** The loader's epochs one after another; skipping done steps costs nothing (each epoch's order is a function of its number). */
-    private static final class EpochBatches implements Trainer.Batches<Batch> {
-        private final Loader loader;
-        private List<int[]> epoch;
-        private int epochIndex = -1, at;
-        long samples;
-        int lastSize;
-
-        EpochBatches(Loader loader) {
-            this.loader = loader;
-        }
-
-        @Override
-        public Batch next() {
-            Batch b = loader.batch(nextIndices());
-            samples += b.size();
-            lastSize = b.size();
-            return b;
-        }
-
-        @Override
-        public void skip(long steps) {
-            for (long i = 0; i < steps; i++) nextIndices();
-        }
-
-        private int[] nextIndices() {
-            if (epoch == null || at == epoch.size()) {
-                epoch = loader.epoch(++epochIndex);
-                at = 0;
-            }
-            return epoch.get(at++);
+            return new Result(r.metrics().last("test_accuracy"), batches.samples() / r.trainSeconds(), r.trainSeconds(), epochLoss, r.metrics());
         }
     }
 

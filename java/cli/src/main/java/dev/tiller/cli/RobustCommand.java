@@ -1,0 +1,13 @@
+package dev.tiller.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code tiller robust ...}: group-robustness training on group tables (docs/robustness.md). */
+@Command(name = "robust", mixinStandardHelpOptions = true, description = "Group-robust training (data balancing, GroupDRO, JTT) on group tables.",
+        subcommands = {RobustTrainCommand.class, RobustExportCommand.class})
+final class RobustCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+}

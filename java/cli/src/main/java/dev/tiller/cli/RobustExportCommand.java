@@ -1,0 +1,30 @@
+package dev.tiller.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tiller robust export --dataset NAME --out F.csv[.gz]}: a built-in data set as a group table. */
+@Command(name = "export", mixinStandardHelpOptions = true, description = "Write a built-in data set as a group table (CSV, gzip when F ends in .gz).")
+final class RobustExportCommand implements Callable<Integer> {
+    @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "built-in data set: " + RobustData.BUILT_IN)
+    String dataset;
+
+    @Option(names = "--out", required = true, paramLabel = "F.csv[.gz]")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "S", description = "for generated data sets, default: ${DEFAULT-VALUE}")
+    long seed = 0;
+
+    @Override
+    public Integer call() {
+        var t = RobustData.builtIn(dataset, seed);
+        t.write(out);
+        System.err.printf("wrote %s: %d rows (train %d, val %d, test %d), %d features, %d classes%n", out, t.rows(),
+                t.count(dev.tiller.train.robust.GroupTable.Split.TRAIN), t.count(dev.tiller.train.robust.GroupTable.Split.VAL),
+                t.count(dev.tiller.train.robust.GroupTable.Split.TEST), t.dim(), t.classes());
+        return 0;
+    }
+}

@@ -1,0 +1,193 @@
+package dev.tiller.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import dev.tiller.io.AtomicFiles;
+import dev.tiller.train.MetricsTable;
+import dev.tiller.train.robust.Environments;
+import dev.tiller.train.robust.GroupTable;
+import dev.tiller.train.robust.Groups;
+import dev.tiller.train.robust.Method;
+import dev.tiller.train.robust.RobustTraining;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tiller robust train --data FILE|NAME --method M [...]}: one method on a group table,
+ * selected by validation worst-group accuracy; with --out the per-group learning curves (CSV, PNG)
+ * and result.json; --json prints the result as the last line of stdout.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train one method (erm, suby, subg, rwy, rwg, groupdro, jtt) on a group table; select by validation worst-group accuracy.")
+final class RobustTrainCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "FILE|NAME", description = "a group table (CSV, .gz) or a built-in data set: " + RobustData.BUILT_IN)
+    String data;
+
+    @Option(names = "--method", required = true, paramLabel = "M", description = "erm, suby, subg, rwy, rwg, groupdro or jtt")
+    String method;
+
+    @Option(names = "--groups", paramLabel = "attribute|classes|ENVS.csv",
+            description = "groups for training and selection: (y, attributes) (the default when the table has attribute columns), y alone, or (y, env) from an environments file")
+    String groups;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "linear, mlp, cnn or toy (BalancingGroups' ToyNet), default: ${DEFAULT-VALUE}")
+    String model = "linear";
+
+    @Option(names = "--hidden", split = ",", paramLabel = "W,W...", description = "hidden widths of --model mlp, default: 390,390")
+    int[] hidden = {390, 390};
+
+    @ArgGroup(exclusive = true)
+    Budget budget = new Budget();
+
+    static final class Budget {
+        @Option(names = "--steps", paramLabel = "N", description = "optimizer steps")
+        long steps;
+
+        @Option(names = "--epochs", paramLabel = "N", description = "epochs of the method's sampler (default 10)")
+        int epochs = 10;
+    }
+
+    @Option(names = "--lr", paramLabel = "X", description = "default: ${DEFAULT-VALUE}")
+    double lr = 1e-3;
+
+    @Option(names = "--wd", paramLabel = "X", description = "weight decay, default: ${DEFAULT-VALUE}")
+    double wd = 1e-4;
+
+    @Option(names = "--batch", paramLabel = "B", description = "default: ${DEFAULT-VALUE}")
+    int batch = 64;
+
+    @Option(names = "--optimizer", paramLabel = "sgd|adam", description = "sgd (momentum 0.9, as BalancingGroups) or adam, default: ${DEFAULT-VALUE}")
+    String optimizer = "sgd";
+
+    @Option(names = "--eta", paramLabel = "X", description = "GroupDRO step size, default: ${DEFAULT-VALUE}")
+    double eta = 0.1;
+
+    @Option(names = "--jtt-epochs", paramLabel = "T", description = "JTT: epochs of the first model, default: ${DEFAULT-VALUE}")
+    int jttEpochs = 1;
+
+    @Option(names = "--jtt-up", paramLabel = "UP", description = "JTT: how many times the error set counts, default: ${DEFAULT-VALUE}")
+    int jttUp = 20;
+
+    @Option(names = "--gammas", split = ",", paramLabel = "SPU,CORE,NOISE", description = "--model toy: feature speeds, default: 4,1,2")
+    float[] gammas = {4f, 1f, 2f};
+
+    @Option(names = "--eval-every", paramLabel = "N", description = "evaluate every N steps (default: once an epoch)")
+    int evalEvery;
+
+    @Option(names = "--seed", paramLabel = "S", description = "initialisation, sampling and generated data, default: ${DEFAULT-VALUE}")
+    long seed = 0;
+
+    @Option(names = "--predictions", paramLabel = "P.csv", description = "write row,split,pred for every val and test row (selected checkpoint)")
+    Path predictions;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "write curves.csv, curves.png and result.json here")
+    Path out;
+
+    @Option(names = "--json", description = "print the result as one JSON object, the last line of stdout")
+    boolean json;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Override
+    public Integer call() throws Exception {
+        Method m = Method.parse(method);
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
+        if (budget.steps < 0 || budget.epochs < 1) throw new IllegalArgumentException("--steps and --epochs must be >= 1");
+        if (hidden.length == 0 || java.util.Arrays.stream(hidden).anyMatch(w -> w < 1)) throw new IllegalArgumentException("--hidden widths must be >= 1");
+        if (gammas.length != 3) throw new IllegalArgumentException("--gammas takes three values: spurious, core, noise");
+        if (predictions != null) AtomicFiles.checkWritable(predictions);
+        GroupTable t = RobustData.load(data, seed);
+        Groups inUse = groups(t), reported = t.attributeNames().isEmpty() ? Groups.classes(t) : Groups.attributes(t);
+        RobustTraining.Result r = RobustTraining.run(t, inUse, reported, new RobustTraining.Options(m, model, hidden, budget.steps, budget.epochs, lr, wd,
+                batch, optimizer, eta, jttEpochs, jttUp, seed, evalEvery, threads.threads, gammas), json ? null : System.err);
+        ObjectNode result = result(r, inUse);
+        if (predictions != null) writePredictions(t, r);
+        if (out != null) {
+            Files.createDirectories(out);
+            AtomicFiles.writeString(out.resolve("curves.csv"), r.curves().toCsv());
+            plot(r.curves(), out.resolve("curves.png"));
+            AtomicFiles.writeString(out.resolve("result.json"), result.toPrettyString() + "\n");
+        }
+        if (json) {
+            JsonOut.print(result);
+        } else {
+            System.out.printf(Locale.ROOT, "%s: test worst-group accuracy %.4f, average %.4f (selected step %d: val worst-group %.4f, average %.4f; %.1f s)%n",
+                    m.cliName(), r.testWga(), r.testAvg(), r.selectedStep(), r.valWga(), r.valAvg(), r.seconds());
+            for (RobustTraining.GroupResult g : r.testGroups()) System.out.printf(Locale.ROOT, "  %-16s n %6d  accuracy %.4f%n", g.key(), g.n(), g.accuracy());
+        }
+        return 0;
+    }
+
+    private Groups groups(GroupTable t) {
+        String gs = groups != null ? groups : t.attributeNames().isEmpty() ? "classes" : "attribute";
+        return switch (gs) {
+            case "attribute" -> {
+                if (t.attributeNames().isEmpty()) throw new IllegalArgumentException("--groups attribute: " + t.source() + " has no attribute columns (a, a1, ...)");
+                yield Groups.attributes(t);
+            }
+            case "classes" -> Groups.classes(t);
+            default -> {
+                Path envs = Path.of(gs);
+                if (!Files.isRegularFile(envs)) throw new IllegalArgumentException("--groups " + gs + ": neither attribute, classes nor an environments file");
+                yield Groups.environments(t, Environments.read(envs, t), envs.toString());
+            }
+        };
+    }
+
+    private ObjectNode result(RobustTraining.Result r, Groups inUse) {
+        ObjectNode o = JsonOut.object();
+        o.put("method", r.method().cliName()).put("groups", inUse.description());
+        o.put("val_wga", JsonOut.finite(r.valWga())).put("val_avg_acc", JsonOut.finite(r.valAvg()));
+        o.put("test_wga", JsonOut.finite(r.testWga())).put("test_avg_acc", JsonOut.finite(r.testAvg()));
+        ArrayNode groups = o.putArray("test_groups");
+        for (RobustTraining.GroupResult g : r.testGroups()) {
+            ObjectNode e = groups.addObject().put("y", g.key().y());
+            ArrayNode a = e.putArray("attributes");
+            for (int v : g.key().attributes()) a.add(v);
+            e.put("n", g.n()).put("acc", JsonOut.finite(g.accuracy()));
+        }
+        o.put("selected_step", r.selectedStep()).put("seconds", JsonOut.fixed(r.seconds(), 2));
+        return o;
+    }
+
+    private void writePredictions(GroupTable t, RobustTraining.Result r) {
+        StringBuilder s = new StringBuilder("row,split,pred\n");
+        for (int i = 0; i < r.predictedRows().length; i++) {
+            int row = r.predictedRows()[i];
+            s.append(row).append(',').append(t.split(row).csvName()).append(',').append(r.predictions()[i]).append('\n');
+        }
+        AtomicFiles.writeString(predictions, s);
+    }
+
+    /** Per-group validation and test accuracy against the step. */
+    private static void plot(MetricsTable curves, Path png) {
+        XYChart chart = new XYChartBuilder().width(900).height(520).title("accuracy per group").xAxisTitle("step").yAxisTitle("accuracy").build();
+        for (String c : curves.columns()) {
+            if (!(c.startsWith("val_y") || c.startsWith("test_y"))) continue;
+            List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+            for (MetricsTable.Row row : curves.rows()) {
+                Double v = row.values().get(c);
+                if (v == null) continue;
+                xs.add((double) row.step());
+                ys.add(v);
+            }
+            if (!xs.isEmpty()) chart.addSeries(c, xs, ys);
+        }
+        System.setProperty("java.awt.headless", "true");
+        AtomicFiles.write(png, os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.tiller.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** tiller robust train / export in their documented forms, on tables the test writes. */
+class RobustCliTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** Two classes with a spurious attribute a (90% agreement in train, 50% elsewhere). */
+    Path table() throws IOException {
+        SplittableRandom rnd = new SplittableRandom(5);
+        StringBuilder s = new StringBuilder("split,y,a,core,spurious\n");
+        for (int i = 0; i < 600; i++) {
+            String split = i < 400 ? "train" : i < 500 ? "val" : "test";
+            int y = rnd.nextInt(2), a = rnd.nextDouble() < (i < 400 ? 0.9 : 0.5) ? y : 1 - y;
+            s.append(split).append(',').append(y).append(',').append(a).append(',').append((2 * y - 1) * 0.5 + rnd.nextGaussian()).append(',')
+                    .append((2 * a - 1) * 2 + 0.3 * rnd.nextGaussian()).append('\n');
+        }
+        Path p = dir.resolve("t.csv");
+        Files.writeString(p, s);
+        return p;
+    }
+
+    @Test
+    void trainPrintsTheDocumentedJsonAndWritesPredictionsAndCurves() throws IOException {
+        Path t = table(), pred = dir.resolve("p.csv"), out = dir.resolve("run");
+        Tiller.Result r = Tiller.run("robust", "train", "--data", t.toString(), "--method", "groupdro", "--epochs", "5", "--lr", "0.05", "--batch", "32",
+                "--predictions", pred.toString(), "--out", out.toString(), "--json", "-t", "1");
+        assertEquals(0, r.status(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        JsonNode j = JSON.readTree(lines[lines.length - 1]);
+        for (String k : List.of("method", "val_wga", "val_avg_acc", "test_wga", "test_avg_acc", "test_groups", "selected_step", "seconds")) {
+            assertTrue(j.has(k), k + " missing: " + lines[lines.length - 1]);
+        }
+        assertEquals("groupdro", j.get("method").asText());
+        assertEquals(4, j.get("test_groups").size());
+        JsonNode g = j.get("test_groups").get(0);
+        assertTrue(g.has("y") && g.get("attributes").isArray() && g.has("n") && g.has("acc"), g.toString());
+        List<String> p = Files.readAllLines(pred);
+        assertEquals("row,split,pred", p.get(0));
+        assertEquals(201, p.size(), "every val and test row");
+        assertEquals("400,val," + p.get(1).split(",")[2], p.get(1));
+        assertTrue(Files.readString(out.resolve("curves.csv")).startsWith("step,train_loss,val_avg,val_wga,test_avg,test_wga,val_y0_a0"));
+        assertTrue(Files.size(out.resolve("curves.png")) > 1000);
+        assertEquals(j.get("test_wga"), JSON.readTree(out.resolve("result.json").toFile()).get("test_wga"));
+    }
+
+    @Test
+    void aBuiltInDataSetExportsToATableThatTrainsTheSame() throws IOException {
+        Path f = dir.resolve("toy.csv.gz");
+        Tiller.Result e = Tiller.run("robust", "export", "--dataset", "toy", "--out", f.toString());
+        assertEquals(0, e.status(), e.err());
+        String[] args = {"--method", "subg", "--model", "toy", "--lr", "1e-5", "--wd", "0.1", "--batch", "250", "--epochs", "20", "--json", "-t", "1"};
+        JsonNode byName = JSON.readTree(last(Tiller.run(concat(new String[] {"robust", "train", "--data", "toy"}, args))));
+        JsonNode byFile = JSON.readTree(last(Tiller.run(concat(new String[] {"robust", "train", "--data", f.toString()}, args))));
+        assertEquals(byName.get("test_groups"), byFile.get("test_groups"));
+        assertEquals(byName.get("selected_step"), byFile.get("selected_step"));
+    }
+
+    @Test
+    void badInputIsOneLineWithStatus1AndLeavesNothingUnderOut() throws IOException {
+        Path out = dir.resolve("out");
+        String[][] cases = {
+            {"split,y,x\ntrain,0,1\ntrain,1,abc\nval,0,1\nval,1,2\n", "row 1, column x: 'abc' is not a number"},
+            {"split,y,x\ntrain,0,1\nval,0,2\ntrain,1,NaN\n", "row 2, column x: 'NaN' is not a finite number"},
+            {"split,y,a,x\ntrain,0,0,1\ntrain,0,1,2\nval,0,0,1\n", "the val split has no row of group y=0 a=[1]"},
+            {"split,y,x\ntrain,-1,1\nval,0,1\n", "row 0, column y: class -1 is negative"},
+        };
+        for (String[] c : cases) {
+            Path t = dir.resolve("bad.csv");
+            Files.writeString(t, c[0]);
+            Tiller.Result r = Tiller.run("robust", "train", "--data", t.toString(), "--method", "erm", "--out", out.toString(), "--epochs", "1");
+            assertEquals(1, r.status(), r.err());
+            assertTrue(r.err().contains(t.toString()) && r.err().contains(c[1]), r.err());
+            assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
+            assertFalse(Files.exists(out), "nothing under --out");
+        }
+        Tiller.Result envs = Tiller.run("robust", "train", "--data", table().toString(), "--method", "erm", "--groups", dir.resolve("nope.csv").toString());
+        assertEquals(1, envs.status());
+        assertTrue(envs.err().contains("neither attribute, classes nor an environments file"), envs.err());
+        Tiller.Result unknown = Tiller.run("robust", "train", "--data", "cmnst", "--method", "erm");
+        assertEquals(1, unknown.status());
+        assertTrue(unknown.err().contains("no file and no built-in data set named 'cmnst'"), unknown.err());
+    }
+
+    static String last(Tiller.Result r) {
+        assertEquals(0, r.status(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] c = new String[a.length + b.length];
+        System.arraycopy(a, 0, c, 0, a.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}

@@ -1,0 +1,266 @@
+package dev.tiller.train.robust;
+
+import dev.tiller.train.Graph;
+import dev.tiller.train.MetricsTable;
+import dev.tiller.train.Tensor;
+import dev.tiller.train.Trainer;
+import dev.tiller.train.algo.Algorithm;
+import dev.tiller.train.algo.Algorithms;
+import dev.tiller.train.data.Batch;
+import dev.tiller.train.data.Dataset;
+import dev.tiller.train.data.EpochBatches;
+import dev.tiller.train.data.Loader;
+import dev.tiller.train.data.Sampler;
+import dev.tiller.train.optim.Adam;
+import dev.tiller.train.optim.LrSchedule;
+import dev.tiller.train.optim.Optimizer;
+import dev.tiller.train.optim.ParamGroup;
+import dev.tiller.train.optim.Sgd;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * One robustness run on a group table: a method (sampling and loss) on the shared Trainer,
+ * evaluation every N steps on val and test, and model selection as the papers do it: the
+ * evaluated step with the best validation worst-group accuracy under the groups in use (ties: the
+ * better validation average accuracy, then the later step). Test metrics are those of the
+ * selected parameters under the reported groups (the table's attributes, or classes).
+ */
+public final class RobustTraining {
+    private RobustTraining() {}
+
+    /**
+     * steps = 0 means epochs (of the method's sampler) instead; evalEvery = 0 means once an epoch.
+     * optimizer: "sgd" (momentum 0.9, L2 weight decay; BalancingGroups) or "adam" (L2 weight decay).
+     * jttEpochs and jttUp are JTT's T and up; toyGammas the ToyNet's (spurious, core, noise).
+     */
+    public record Options(Method method, String model, int[] hidden, long steps, int epochs, double lr, double weightDecay, int batch,
+            String optimizer, double eta, int jttEpochs, int jttUp, long seed, int evalEvery, int threads, float[] toyGammas) {}
+
+    public record GroupResult(Groups.Key key, int n, double accuracy) {}
+
+    /** Predictions of the selected parameters for every val and test row (rows in file order). */
+    public record Result(Method method, double valWga, double valAvg, double testWga, double testAvg, List<GroupResult> testGroups,
+            long selectedStep, double seconds, MetricsTable curves, int[] predictedRows, int[] predictions) {}
+
+    public static Result run(GroupTable t, Groups inUse, Groups reported, Options o, PrintStream log) {
+        long t0 = System.nanoTime();
+        inUse.checkCovers(t, GroupTable.Split.TRAIN, GroupTable.Split.VAL);
+        int[] trainRows = t.rowsOf(GroupTable.Split.TRAIN), valRows = t.rowsOf(GroupTable.Split.VAL), testRows = t.rowsOf(GroupTable.Split.TEST);
+        if (valRows.length == 0) throw new IllegalArgumentException(t.source() + ": the val split is empty (model selection needs it)");
+        Dataset train = dataset(t, trainRows, inUse);
+        try (Graph g = new Graph(o.threads())) {
+            Run run = new Run(g, t, train, inUse, reported, valRows, testRows, o, log);
+            run.train();
+            return run.result((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    static Dataset dataset(GroupTable t, int[] rows, Groups groups) {
+        int[] y = new int[rows.length], gr = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            y[i] = t.y(rows[i]);
+            gr[i] = groups.of(rows[i]);
+        }
+        return new Dataset(t.features(rows), t.dim(), y, gr, t.classes());
+    }
+
+    /** The state of one run: the model, the best parameters so far, the curves. */
+    private static final class Run {
+        final Graph g;
+        final GroupTable t;
+        final Dataset train;
+        final Groups inUse, reported;
+        final int[] valRows, testRows;
+        final Options o;
+        final PrintStream log;
+        final MetricsTable curves = new MetricsTable();
+        RobustModel model;
+        float[][] best;
+        double bestWga = -1, bestAvg = -1;
+        long bestStep = -1, stepOffset;
+        double lossSum;
+        int lossCount;
+
+        Run(Graph g, GroupTable t, Dataset train, Groups inUse, Groups reported, int[] valRows, int[] testRows, Options o, PrintStream log) {
+            this.g = g;
+            this.t = t;
+            this.train = train;
+            this.inUse = inUse;
+            this.reported = reported;
+            this.valRows = valRows;
+            this.testRows = testRows;
+            this.o = o;
+            this.log = log;
+        }
+
+        void train() {
+            SplittableRandom init = new SplittableRandom(o.seed());
+            model = RobustModel.create(g, o.model(), t.dim(), t.classes(), o.hidden(), o.toyGammas(), init);
+            Sampler sampler = Balancing.sampler(o.method().sampling(), train, o.seed());
+            int perEpoch = new Loader(train, sampler, o.batch(), false).epoch(0).size();
+            long total = o.steps() > 0 ? o.steps() : (long) o.epochs() * perEpoch;
+            if (o.method() != Method.JTT) {
+                stage(sampler, total, Algorithms.create(o.method().algorithm(), model.classifier(), train, hparams()));
+                return;
+            }
+            // JTT: ERM for T epochs, one epoch that only records the errors, then a fresh model on the
+            // training set with its errors repeated `up` times, to the end of the budget.
+            long first = (long) o.jttEpochs() * perEpoch;
+            if (first + perEpoch >= total) {
+                throw new IllegalArgumentException("jtt: T = " + o.jttEpochs() + " epochs plus the error-recording epoch leave no steps of the " + total
+                        + " to train the second model; give more --epochs / --steps or a smaller T");
+            }
+            stage(sampler, first, Algorithms.create("erm", model.classifier(), train, Map.of()));
+            boolean[] wrong = new boolean[train.size()];
+            int errors = 0;
+            int[] pred = predict(allRows(train.size()), train);
+            for (int i = 0; i < wrong.length; i++) if (wrong[i] = pred[i] != train.label(i)) errors++;
+            if (log != null) log.printf(Locale.ROOT, "jtt: error set of %d of %d training examples, repeated %d times%n", errors, wrong.length, o.jttUp());
+            stepOffset = first + perEpoch;
+            model = RobustModel.create(g, o.model(), t.dim(), t.classes(), o.hidden(), o.toyGammas(), new SplittableRandom(o.seed() ^ 0x77777777L));
+            stage(Sampler.subsampled(Balancing.upsampled(wrong, o.jttUp()), o.seed() + 1), total - stepOffset,
+                    Algorithms.create("erm", model.classifier(), train, Map.of()));
+        }
+
+        Map<String, String> hparams() {
+            Map<String, String> hp = new LinkedHashMap<>();
+            if (o.method() == Method.GROUPDRO) hp.put("eta", Double.toString(o.eta()));
+            return hp;
+        }
+
+        void stage(Sampler sampler, long steps, Algorithm<Batch> algorithm) {
+            Loader loader = new Loader(train, sampler, o.batch(), false);
+            EpochBatches batches = new EpochBatches(loader);
+            long every = o.evalEvery() > 0 ? o.evalEvery() : batches.stepsPerEpoch();
+            Optimizer opt = optimizer(model);
+            new Trainer<Batch>(opt, steps)
+                    .onStep(s -> {
+                        lossSum += s.loss();
+                        lossCount++;
+                    })
+                    .progress(o.method().cliName() + " step", log, 10, s -> String.format(Locale.ROOT, "loss %.4f", s.loss()))
+                    .evaluate(every, n -> evaluate(stepOffset + n))
+                    .run(algorithm, batches);
+        }
+
+        Optimizer optimizer(RobustModel m) {
+            List<ParamGroup> params = List.of(ParamGroup.of(m.module().parameters()));
+            return switch (o.optimizer()) {
+                case "sgd" -> new Sgd(params, LrSchedule.constant(o.lr()), 0.9, o.weightDecay(), false);
+                case "adam" -> new Adam(params, LrSchedule.constant(o.lr()), 0.9, 0.999, 1e-8, o.weightDecay(), false);
+                default -> throw new IllegalArgumentException("unknown optimizer '" + o.optimizer() + "' (known: sgd, adam)");
+            };
+        }
+
+        /** Val and test accuracy per group at a step; keeps the parameters when the step is the best so far. */
+        Map<String, Double> evaluate(long step) {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("train_loss", lossCount == 0 ? Double.NaN : lossSum / lossCount);
+            lossSum = 0;
+            lossCount = 0;
+            double[] val = accuracies(valRows, inUse), test = accuracies(testRows, reported);
+            double valWga = worst(val), valAvg = val[val.length - 1];
+            m.put("val_avg", valAvg);
+            m.put("val_wga", valWga);
+            m.put("test_avg", test[test.length - 1]);
+            m.put("test_wga", worst(test));
+            for (int k = 0; k < inUse.count(); k++) if (!Double.isNaN(val[k])) m.put("val_" + name(inUse.key(k)), val[k]);
+            for (int k = 0; k < reported.count(); k++) if (!Double.isNaN(test[k])) m.put("test_" + name(reported.key(k)), test[k]);
+            if (valWga > bestWga || valWga == bestWga && valAvg >= bestAvg) {
+                bestWga = valWga;
+                bestAvg = valAvg;
+                bestStep = step;
+                List<Tensor> ps = model.module().parameters();
+                best = new float[ps.size()][];
+                for (int i = 0; i < best.length; i++) best[i] = ps.get(i).toArray();
+            }
+            curves.add(step, m);
+            return m;
+        }
+
+        /** Accuracy per group (NaN where a group has no row), then the average over the rows as the last entry. */
+        double[] accuracies(int[] rows, Groups groups) {
+            int[] pred = predict(rows, null);
+            int[] ok = new int[groups.count()], n = new int[groups.count()];
+            int all = 0;
+            for (int i = 0; i < rows.length; i++) {
+                int gr = groups.of(rows[i]);
+                n[gr]++;
+                if (pred[i] == t.y(rows[i])) {
+                    ok[gr]++;
+                    all++;
+                }
+            }
+            double[] acc = new double[groups.count() + 1];
+            for (int k = 0; k < groups.count(); k++) acc[k] = n[k] == 0 ? Double.NaN : (double) ok[k] / n[k];
+            acc[groups.count()] = rows.length == 0 ? Double.NaN : (double) all / rows.length;
+            return acc;
+        }
+
+        /** argmax predictions for table rows (or, with a dataset, for its example indices). */
+        int[] predict(int[] rows, Dataset fromTrain) {
+            return g.noGrad(() -> {
+                int[] out = new int[rows.length];
+                int k = t.classes();
+                for (int at = 0; at < rows.length; at += 1024) {
+                    int m = Math.min(1024, rows.length - at);
+                    int[] chunk = java.util.Arrays.copyOfRange(rows, at, at + m);
+                    float[] x = fromTrain != null ? fromTrain.batch(chunk).features() : t.features(chunk);
+                    float[] z = model.logits(x, m, t.dim()).toArray();
+                    for (int i = 0; i < m; i++) {
+                        int b = 0;
+                        for (int c = 1; c < k; c++) if (z[i * k + c] > z[i * k + b]) b = c;
+                        out[at + i] = b;
+                    }
+                    g.clear();
+                }
+                return out;
+            });
+        }
+
+        Result result(double seconds) {
+            List<Tensor> ps = model.module().parameters();
+            for (int i = 0; i < ps.size(); i++) ps.get(i).copyFrom(best[i]);
+            double[] val = accuracies(valRows, inUse), test = accuracies(testRows, reported);
+            List<GroupResult> groups = new ArrayList<>();
+            int[] n = new int[reported.count()];
+            for (int r : testRows) n[reported.of(r)]++;
+            for (int k = 0; k < reported.count(); k++) if (n[k] > 0) groups.add(new GroupResult(reported.key(k), n[k], test[k]));
+            int[] rows = new int[valRows.length + testRows.length];
+            System.arraycopy(valRows, 0, rows, 0, valRows.length);
+            System.arraycopy(testRows, 0, rows, valRows.length, testRows.length);
+            java.util.Arrays.sort(rows);
+            return new Result(o.method(), worst(val), val[val.length - 1], worst(test), test[test.length - 1], groups, bestStep, seconds, curves, rows,
+                    predict(rows, null));
+        }
+
+        static int[] allRows(int n) {
+            int[] r = new int[n];
+            for (int i = 0; i < n; i++) r[i] = i;
+            return r;
+        }
+    }
+
+    static double worst(double[] acc) {
+        double w = Double.NaN;
+        for (int k = 0; k < acc.length - 1; k++) if (!Double.isNaN(acc[k]) && (Double.isNaN(w) || acc[k] < w)) w = acc[k];
+        return w;
+    }
+
+    /** A metric-name-safe group name: y0_a1_2. */
+    static String name(Groups.Key k) {
+        StringBuilder s = new StringBuilder("y").append(k.y());
+        if (k.attributes().length > 0) {
+            s.append("_a");
+            for (int i = 0; i < k.attributes().length; i++) s.append(i > 0 ? "_" : "").append(k.attributes()[i]);
+        }
+        return s.toString();
+    }
+}
