@@ -1,28 +1,58 @@
 package dev.tiller.cli;
 
+import dev.tiller.train.robust.AdultData;
+import dev.tiller.train.robust.Environments;
 import dev.tiller.train.robust.GroupTable;
+import dev.tiller.train.robust.Groups;
 import dev.tiller.train.robust.ToyData;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** --data FILE|NAME: a group table file, or a built-in data set by name. */
+/**
+ * --data FILE|NAME: a group table file, or a built-in data set by name: toy (BalancingGroups'
+ * toy, generated from the seed), adult (UCI Adult from ../shared/data/adult; the seed picks the
+ * val rows).
+ */
 final class RobustData {
-    static final String BUILT_IN = "toy";
+    static final String BUILT_IN = "toy, adult";
 
     private RobustData() {}
 
-    static GroupTable load(String fileOrName, long seed) {
+    /** dataDir: where a built-in data set's source files are (null: its folder of ../shared/data or TILLER_DATA). */
+    static GroupTable load(String fileOrName, long seed, Path dataDir) {
         Path p = Path.of(fileOrName);
         if (Files.isRegularFile(p)) return GroupTable.read(p);
         if (Files.exists(p)) throw new IllegalArgumentException(fileOrName + " is not a file");
-        return builtIn(fileOrName, seed);
+        return builtIn(fileOrName, seed, dataDir);
     }
 
-    static GroupTable builtIn(String name, long seed) {
+    static GroupTable builtIn(String name, long seed, Path dataDir) {
         return switch (name) {
             case "toy" -> ToyData.make(seed);
+            case "adult" -> AdultData.make(DataDirs.resolve(dataDir, "adult"), seed);
             default -> throw new IllegalArgumentException("no file and no built-in data set named '" + name + "' (built in: " + BUILT_IN + ")");
         };
+    }
+    /** --groups attribute|classes|ENVS.csv (null: attribute when the table has attribute columns, else classes). */
+    static Groups groups(String groups, GroupTable t) {
+        String gs = groups != null ? groups : t.attributeNames().isEmpty() ? "classes" : "attribute";
+        return switch (gs) {
+            case "attribute" -> {
+                if (t.attributeNames().isEmpty()) throw new IllegalArgumentException("--groups attribute: " + t.source() + " has no attribute columns (a, a1, ...)");
+                yield Groups.attributes(t);
+            }
+            case "classes" -> Groups.classes(t);
+            default -> {
+                Path envs = Path.of(gs);
+                if (!Files.isRegularFile(envs)) throw new IllegalArgumentException("--groups " + gs + ": neither attribute, classes nor an environments file");
+                yield Groups.environments(t, Environments.read(envs, t), envs.toString());
+            }
+        };
+    }
+
+    /** The groups test results are reported under: the table's attributes, or classes without them. */
+    static Groups reported(GroupTable t) {
+        return t.attributeNames().isEmpty() ? Groups.classes(t) : Groups.attributes(t);
     }
 }

@@ -15,12 +15,15 @@ final class RobustExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "F.csv[.gz]")
     Path out;
 
-    @Option(names = "--seed", paramLabel = "S", description = "for generated data sets, default: ${DEFAULT-VALUE}")
+    @Option(names = "--data", paramLabel = "DIR", description = "the source files of the data set (default: its folder of ../shared/data, or TILLER_DATA)")
+    Path dataDir;
+
+    @Option(names = "--seed", paramLabel = "S", description = "for generated data and random splits, default: ${DEFAULT-VALUE}")
     long seed = 0;
 
     @Override
     public Integer call() {
-        var t = RobustData.builtIn(dataset, seed);
+        var t = RobustData.builtIn(dataset, seed, dataDir);
         t.write(out);
         System.err.printf("wrote %s: %d rows (train %d, val %d, test %d), %d features, %d classes%n", out, t.rows(),
                 t.count(dev.tiller.train.robust.GroupTable.Split.TRAIN), t.count(dev.tiller.train.robust.GroupTable.Split.VAL),

@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 
 import dev.tiller.io.AtomicFiles;
 import dev.tiller.train.MetricsTable;
-import dev.tiller.train.robust.Environments;
 import dev.tiller.train.robust.GroupTable;
 import dev.tiller.train.robust.Groups;
 import dev.tiller.train.robust.Method;
@@ -90,6 +89,9 @@ final class RobustTrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "initialisation, sampling and generated data, default: ${DEFAULT-VALUE}")
     long seed = 0;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "the source files of a built-in data set (default: its folder of ../shared/data, or TILLER_DATA)")
+    Path dataDir;
+
     @Option(names = "--predictions", paramLabel = "P.csv", description = "write row,split,pred for every val and test row (selected checkpoint)")
     Path predictions;
 
@@ -110,8 +112,8 @@ final class RobustTrainCommand implements Callable<Integer> {
         if (hidden.length == 0 || java.util.Arrays.stream(hidden).anyMatch(w -> w < 1)) throw new IllegalArgumentException("--hidden widths must be >= 1");
         if (gammas.length != 3) throw new IllegalArgumentException("--gammas takes three values: spurious, core, noise");
         if (predictions != null) AtomicFiles.checkWritable(predictions);
-        GroupTable t = RobustData.load(data, seed);
-        Groups inUse = groups(t), reported = t.attributeNames().isEmpty() ? Groups.classes(t) : Groups.attributes(t);
+        GroupTable t = RobustData.load(data, seed, dataDir);
+        Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
         RobustTraining.Result r = RobustTraining.run(t, inUse, reported, new RobustTraining.Options(m, model, hidden, budget.steps, budget.epochs, lr, wd,
                 batch, optimizer, eta, jttEpochs, jttUp, seed, evalEvery, threads.threads, gammas), json ? null : System.err);
         ObjectNode result = result(r, inUse);
@@ -130,22 +132,6 @@ final class RobustTrainCommand implements Callable<Integer> {
             for (RobustTraining.GroupResult g : r.testGroups()) System.out.printf(Locale.ROOT, "  %-16s n %6d  accuracy %.4f%n", g.key(), g.n(), g.accuracy());
         }
         return 0;
-    }
-
-    private Groups groups(GroupTable t) {
-        String gs = groups != null ? groups : t.attributeNames().isEmpty() ? "classes" : "attribute";
-        return switch (gs) {
-            case "attribute" -> {
-                if (t.attributeNames().isEmpty()) throw new IllegalArgumentException("--groups attribute: " + t.source() + " has no attribute columns (a, a1, ...)");
-                yield Groups.attributes(t);
-            }
-            case "classes" -> Groups.classes(t);
-            default -> {
-                Path envs = Path.of(gs);
-                if (!Files.isRegularFile(envs)) throw new IllegalArgumentException("--groups " + gs + ": neither attribute, classes nor an environments file");
-                yield Groups.environments(t, Environments.read(envs, t), envs.toString());
-            }
-        };
     }
 
     private ObjectNode result(RobustTraining.Result r, Groups inUse) {

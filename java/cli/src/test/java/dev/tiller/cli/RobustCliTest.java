@@ -59,6 +59,20 @@ class RobustCliTest {
     }
 
     @Test
+    void sweepWritesResultsAndASummary() throws IOException {
+        Path out = dir.resolve("sweep");
+        Tiller.Result r = Tiller.run("robust", "sweep", "--data", table().toString(), "--methods", "erm,subg", "--trials", "2", "--seeds", "2",
+                "--epochs", "2", "--lrs", "0.05", "--wds", "0", "--batches", "32", "--out", out.toString(), "-t", "1");
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+        assertEquals(1 + 2 * 2 * 2, rows.size());
+        assertTrue(rows.get(1).startsWith("erm,0,0,0.05,0.0,32,"), rows.get(1));
+        String md = Files.readString(out.resolve("summary.md"));
+        assertTrue(md.contains("| erm | ") && md.contains("| subg | "), md);
+        assertEquals(md, r.out());
+    }
+
+    @Test
     void aBuiltInDataSetExportsToATableThatTrainsTheSame() throws IOException {
         Path f = dir.resolve("toy.csv.gz");
         Tiller.Result e = Tiller.run("robust", "export", "--dataset", "toy", "--out", f.toString());

@@ -1,0 +1,110 @@
+package dev.tiller.cli;
+
+import dev.tiller.io.AtomicFiles;
+import dev.tiller.train.robust.GroupTable;
+import dev.tiller.train.robust.Groups;
+import dev.tiller.train.robust.Method;
+import dev.tiller.train.robust.RobustSweep;
+import dev.tiller.train.robust.RobustTraining;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tiller robust sweep --data FILE|NAME --methods M,M... --trials N --seeds K [--groups ...] --out DIR}:
+ * random hyper-parameter search with seeds per method; DIR/results.csv (one row per method, trial
+ * and seed, rewritten after every run) and DIR/summary.md (the trial selected by validation worst-group accuracy).
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Random hyper-parameter search over methods and seeds, selected by validation worst-group accuracy (BalancingGroups' protocol).")
+final class RobustSweepCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "FILE|NAME", description = "a group table or a built-in data set: " + RobustData.BUILT_IN)
+    String data;
+
+    @Option(names = "--methods", required = true, split = ",", paramLabel = "M,M...", description = "of erm, suby, subg, rwy, rwg, groupdro, jtt")
+    List<String> methods;
+
+    @Option(names = "--trials", required = true, paramLabel = "N", description = "hyper-parameter draws per method")
+    int trials;
+
+    @Option(names = "--seeds", required = true, paramLabel = "K", description = "initialisation seeds per draw")
+    int seeds;
+
+    @Option(names = "--groups", paramLabel = "attribute|classes|ENVS.csv", description = "as for robust train")
+    String groups;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR")
+    Path out;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "linear, mlp, cnn or toy, default: ${DEFAULT-VALUE}")
+    String model = "linear";
+
+    @Option(names = "--hidden", split = ",", paramLabel = "W,W...", description = "default: 390,390")
+    int[] hidden = {390, 390};
+
+    @Option(names = "--epochs", paramLabel = "N", description = "default: ${DEFAULT-VALUE}")
+    int epochs = 10;
+
+    @Option(names = "--optimizer", paramLabel = "sgd|adam", description = "default: ${DEFAULT-VALUE}")
+    String optimizer = "sgd";
+
+    @Option(names = "--lrs", split = ",", paramLabel = "X,X...", description = "learning rates to draw from, default: 1e-5,1e-4,1e-3 (train.py)")
+    double[] lrs;
+
+    @Option(names = "--wds", split = ",", paramLabel = "X,X...", description = "weight decays, default: 1e-4,1e-3,1e-2,1e-1,1")
+    double[] wds;
+
+    @Option(names = "--batches", split = ",", paramLabel = "B,B...", description = "batch sizes, default: 2,4,8,16,32,64,128")
+    int[] batches;
+
+    @Option(names = "--jtt-epochs", split = ",", paramLabel = "T,T...", description = "JTT's T, default: 1,2")
+    int[] jttEpochs;
+
+    @Option(names = "--jtt-ups", split = ",", paramLabel = "UP,UP...", description = "JTT's up, default: 4,5,6,20,50,100")
+    int[] jttUps;
+
+    @Option(names = "--eta", paramLabel = "X", description = "GroupDRO step size, default: ${DEFAULT-VALUE}")
+    double eta = 0.1;
+
+    @Option(names = "--gammas", split = ",", paramLabel = "SPU,CORE,NOISE", description = "--model toy, default: 4,1,2")
+    float[] gammas = {4f, 1f, 2f};
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "the source files of a built-in data set")
+    Path dataDir;
+
+    @Option(names = "--data-seed", paramLabel = "S", description = "generated data and random splits, default: ${DEFAULT-VALUE}")
+    long dataSeed = 0;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (trials < 1 || seeds < 1) throw new IllegalArgumentException("--trials and --seeds must be >= 1");
+        List<Method> ms = new ArrayList<>();
+        for (String m : methods) ms.add(Method.parse(m));
+        RobustSweep.Space d = RobustSweep.Space.balancingGroups();
+        RobustSweep.Space space = new RobustSweep.Space(lrs != null ? lrs : d.lrs(), wds != null ? wds : d.wds(), batches != null ? batches : d.batches(),
+                jttEpochs != null ? jttEpochs : d.jttEpochs(), jttUps != null ? jttUps : d.jttUps());
+        GroupTable t = RobustData.load(data, dataSeed, dataDir);
+        Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
+        Files.createDirectories(out);
+        RobustTraining.Options base = new RobustTraining.Options(Method.ERM, model, hidden, 0, epochs, 0, 0, 1, optimizer, eta, 1, 1, 0, 0, threads.threads, gammas);
+        List<RobustSweep.Run> done = new ArrayList<>();
+        List<RobustSweep.Run> runs = RobustSweep.run(t, inUse, reported, ms, trials, seeds, space, base, r -> {
+            done.add(r);
+            AtomicFiles.writeString(out.resolve("results.csv"), RobustSweep.csv(done));
+        }, System.err);
+        String md = RobustSweep.markdown(RobustSweep.summarize(runs), data, inUse.description(), trials);
+        AtomicFiles.writeString(out.resolve("summary.md"), md);
+        System.out.print(md);
+        return 0;
+    }
+}
