@@ -1,5 +1,7 @@
 package dev.tiller.cli;
 
+import dev.tiller.train.robust.GroupTable;
+
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -23,11 +25,11 @@ final class RobustExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var t = RobustData.builtIn(dataset, seed, dataDir);
+        GroupTable t = RobustData.builtIn(dataset, seed, dataDir);
         t.write(out);
         System.err.printf("wrote %s: %d rows (train %d, val %d, test %d), %d features, %d classes%n", out, t.rows(),
-                t.count(dev.tiller.train.robust.GroupTable.Split.TRAIN), t.count(dev.tiller.train.robust.GroupTable.Split.VAL),
-                t.count(dev.tiller.train.robust.GroupTable.Split.TEST), t.dim(), t.classes());
+                t.count(GroupTable.Split.TRAIN), t.count(GroupTable.Split.VAL),
+                t.count(GroupTable.Split.TEST), t.dim(), t.classes());
         return 0;
     }
 }

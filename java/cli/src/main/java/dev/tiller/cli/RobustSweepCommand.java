@@ -43,17 +43,8 @@ final class RobustSweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR")
     Path out;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "linear, mlp, cnn or toy, default: ${DEFAULT-VALUE}")
-    String model = "linear";
-
-    @Option(names = "--hidden", split = ",", paramLabel = "W,W...", description = "default: 390,390")
-    int[] hidden = {390, 390};
-
     @Option(names = "--epochs", paramLabel = "N", description = "default: ${DEFAULT-VALUE}")
     int epochs = 10;
-
-    @Option(names = "--optimizer", paramLabel = "sgd|adam", description = "default: ${DEFAULT-VALUE}")
-    String optimizer = "sgd";
 
     @Option(names = "--lrs", split = ",", paramLabel = "X,X...", description = "learning rates to draw from, default: 1e-5,1e-4,1e-3 (train.py)")
     double[] lrs;
@@ -70,33 +61,29 @@ final class RobustSweepCommand implements Callable<Integer> {
     @Option(names = "--jtt-ups", split = ",", paramLabel = "UP,UP...", description = "JTT's up, default: 4,5,6,20,50,100")
     int[] jttUps;
 
-    @Option(names = "--eta", paramLabel = "X", description = "GroupDRO step size, default: ${DEFAULT-VALUE}")
-    double eta = 0.1;
-
-    @Option(names = "--gammas", split = ",", paramLabel = "SPU,CORE,NOISE", description = "--model toy, default: 4,1,2")
-    float[] gammas = {4f, 1f, 2f};
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "the source files of a built-in data set")
-    Path dataDir;
-
     @Option(names = "--data-seed", paramLabel = "S", description = "generated data and random splits, default: ${DEFAULT-VALUE}")
     long dataSeed = 0;
+
+    @Mixin
+    RobustModelOptions m;
 
     @Mixin
     ThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
-        if (trials < 1 || seeds < 1) throw new IllegalArgumentException("--trials and --seeds must be >= 1");
+        if (trials < 1 || seeds < 1 || epochs < 1) throw new IllegalArgumentException("--trials, --seeds and --epochs must be >= 1");
+        m.check();
         List<Method> ms = new ArrayList<>();
-        for (String m : methods) ms.add(Method.parse(m));
+        for (String name : methods) ms.add(Method.parse(name));
         RobustSweep.Space d = RobustSweep.Space.balancingGroups();
         RobustSweep.Space space = new RobustSweep.Space(lrs != null ? lrs : d.lrs(), wds != null ? wds : d.wds(), batches != null ? batches : d.batches(),
                 jttEpochs != null ? jttEpochs : d.jttEpochs(), jttUps != null ? jttUps : d.jttUps());
-        GroupTable t = RobustData.load(data, dataSeed, dataDir);
+        GroupTable t = RobustData.load(data, dataSeed, m.dataDir);
         Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
         Files.createDirectories(out);
-        RobustTraining.Options base = new RobustTraining.Options(Method.ERM, model, hidden, 0, epochs, 0, 0, 1, optimizer, eta, 1, 1, 0, 0, threads.threads, gammas);
+        RobustTraining.Options base = new RobustTraining.Options(Method.ERM, m.model, m.hidden, 0, epochs, 0, 0, 1, m.optimizer, m.eta, 1, 1, 0, 0, threads.threads,
+                m.gammas);
         List<RobustSweep.Run> done = new ArrayList<>();
         List<RobustSweep.Run> runs = RobustSweep.run(t, inUse, reported, ms, trials, seeds, space, base, r -> {
             done.add(r);

@@ -42,12 +42,6 @@ final class RobustTrainCommand implements Callable<Integer> {
             description = "groups for training and selection: (y, attributes) (the default when the table has attribute columns), y alone, or (y, env) from an environments file")
     String groups;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "linear, mlp, cnn or toy (BalancingGroups' ToyNet), default: ${DEFAULT-VALUE}")
-    String model = "linear";
-
-    @Option(names = "--hidden", split = ",", paramLabel = "W,W...", description = "hidden widths of --model mlp, default: 390,390")
-    int[] hidden = {390, 390};
-
     @ArgGroup(exclusive = true)
     Budget budget = new Budget();
 
@@ -68,29 +62,17 @@ final class RobustTrainCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", description = "default: ${DEFAULT-VALUE}")
     int batch = 64;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|adam", description = "sgd (momentum 0.9, as BalancingGroups) or adam, default: ${DEFAULT-VALUE}")
-    String optimizer = "sgd";
-
-    @Option(names = "--eta", paramLabel = "X", description = "GroupDRO step size, default: ${DEFAULT-VALUE}")
-    double eta = 0.1;
-
     @Option(names = "--jtt-epochs", paramLabel = "T", description = "JTT: epochs of the first model, default: ${DEFAULT-VALUE}")
     int jttEpochs = 1;
 
     @Option(names = "--jtt-up", paramLabel = "UP", description = "JTT: how many times the error set counts, default: ${DEFAULT-VALUE}")
     int jttUp = 20;
 
-    @Option(names = "--gammas", split = ",", paramLabel = "SPU,CORE,NOISE", description = "--model toy: feature speeds, default: 4,1,2")
-    float[] gammas = {4f, 1f, 2f};
-
     @Option(names = "--eval-every", paramLabel = "N", description = "evaluate every N steps (default: once an epoch)")
     int evalEvery;
 
     @Option(names = "--seed", paramLabel = "S", description = "initialisation, sampling and generated data, default: ${DEFAULT-VALUE}")
     long seed = 0;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "the source files of a built-in data set (default: its folder of ../shared/data, or TILLER_DATA)")
-    Path dataDir;
 
     @Option(names = "--predictions", paramLabel = "P.csv", description = "write row,split,pred for every val and test row (selected checkpoint)")
     Path predictions;
@@ -102,6 +84,9 @@ final class RobustTrainCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    RobustModelOptions mo;
+
+    @Mixin
     ThreadsOption threads;
 
     @Override
@@ -109,13 +94,12 @@ final class RobustTrainCommand implements Callable<Integer> {
         Method m = Method.parse(method);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
         if (budget.steps < 0 || budget.epochs < 1) throw new IllegalArgumentException("--steps and --epochs must be >= 1");
-        if (hidden.length == 0 || java.util.Arrays.stream(hidden).anyMatch(w -> w < 1)) throw new IllegalArgumentException("--hidden widths must be >= 1");
-        if (gammas.length != 3) throw new IllegalArgumentException("--gammas takes three values: spurious, core, noise");
+        mo.check();
         if (predictions != null) AtomicFiles.checkWritable(predictions);
-        GroupTable t = RobustData.load(data, seed, dataDir);
+        GroupTable t = RobustData.load(data, seed, mo.dataDir);
         Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
-        RobustTraining.Result r = RobustTraining.run(t, inUse, reported, new RobustTraining.Options(m, model, hidden, budget.steps, budget.epochs, lr, wd,
-                batch, optimizer, eta, jttEpochs, jttUp, seed, evalEvery, threads.threads, gammas), json ? null : System.err);
+        RobustTraining.Result r = RobustTraining.run(t, inUse, reported, new RobustTraining.Options(m, mo.model, mo.hidden, budget.steps, budget.epochs, lr, wd,
+                batch, mo.optimizer, mo.eta, jttEpochs, jttUp, seed, evalEvery, threads.threads, mo.gammas), json ? null : System.err);
         ObjectNode result = result(r, inUse);
         if (predictions != null) writePredictions(t, r);
         if (out != null) {

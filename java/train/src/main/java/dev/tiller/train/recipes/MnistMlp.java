@@ -80,7 +80,7 @@ public final class MnistMlp {
                     .evaluate(o.evalEvery(), n -> Map.of("test_accuracy", accuracy(g, model, test)));
             if (o.checkpoint() != null) trainer.checkpoint(o.checkpoint(), o.checkpointEvery(), model.namedParameters());
             Classifier net = b -> model.forward(g.constant(b.features(), b.size(), b.dim()));
-            Trainer.Result r = trainer.run(Algorithms.create(o.algo(), net, o.hparams()), batches);
+            Trainer.Result r = trainer.run(Algorithms.create(o.algo(), net, train, o.hparams()), batches);
             return new Result(r.metrics().last("test_accuracy"), batches.samples() / r.trainSeconds(), r.trainSeconds(), epochLoss, r.metrics());
         }
     }

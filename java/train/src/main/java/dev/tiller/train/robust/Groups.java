@@ -5,6 +5,7 @@ import dev.tiller.train.data.DataFormatException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -64,7 +65,7 @@ public final class Groups {
     }
 
     private static Groups of(String description, Key[] rows) {
-        List<Key> distinct = new ArrayList<>(new java.util.HashSet<>(Arrays.asList(rows)));
+        List<Key> distinct = new ArrayList<>(new HashSet<>(Arrays.asList(rows)));
         distinct.sort((a, b) -> a.y != b.y ? Integer.compare(a.y, b.y) : Arrays.compare(a.attributes, b.attributes));
         Map<Key, Integer> id = new HashMap<>();
         for (int i = 0; i < distinct.size(); i++) id.put(distinct.get(i), i);

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 
 /**
  * BalancingGroups' protocol (train.py sweep, parse.py): per method, `trials` random draws of the
@@ -86,14 +87,14 @@ public final class RobustSweep {
         return out;
     }
 
-    static double mean(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+    static double mean(List<Run> rs, ToDoubleFunction<Run> f) {
         double s = 0;
         for (Run r : rs) s += f.applyAsDouble(r);
         return s / rs.size();
     }
 
     /** Sample standard deviation (n - 1), 0 for one seed. */
-    static double std(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+    static double std(List<Run> rs, ToDoubleFunction<Run> f) {
         if (rs.size() < 2) return 0;
         double m = mean(rs, f), s = 0;
         for (Run r : rs) s += Math.pow(f.applyAsDouble(r) - m, 2);

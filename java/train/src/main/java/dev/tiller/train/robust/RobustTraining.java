@@ -19,6 +19,7 @@ import dev.tiller.train.optim.Sgd;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -211,7 +212,7 @@ public final class RobustTraining {
                 int k = t.classes();
                 for (int at = 0; at < rows.length; at += 1024) {
                     int m = Math.min(1024, rows.length - at);
-                    int[] chunk = java.util.Arrays.copyOfRange(rows, at, at + m);
+                    int[] chunk = Arrays.copyOfRange(rows, at, at + m);
                     float[] x = fromTrain != null ? fromTrain.batch(chunk).features() : t.features(chunk);
                     float[] z = model.logits(x, m, t.dim()).toArray();
                     for (int i = 0; i < m; i++) {
@@ -236,7 +237,7 @@ public final class RobustTraining {
             int[] rows = new int[valRows.length + testRows.length];
             System.arraycopy(valRows, 0, rows, 0, valRows.length);
             System.arraycopy(testRows, 0, rows, valRows.length, testRows.length);
-            java.util.Arrays.sort(rows);
+            Arrays.sort(rows);
             return new Result(o.method(), worst(val), val[val.length - 1], worst(test), test[test.length - 1], groups, bestStep, seconds, curves, rows,
                     predict(rows, null));
         }

@@ -1,6 +1,7 @@
 package dev.tiller.train.robust;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -65,6 +66,6 @@ public final class ToyData {
             p[i] = p[j];
             p[j] = t;
         }
-        return java.util.Arrays.copyOf(p, k);
+        return Arrays.copyOf(p, k);
     }
 }
