@@ -1,6 +1,7 @@
 package dev.tiller.cli;
 
 import dev.tiller.train.robust.AdultData;
+import dev.tiller.train.robust.ColorMnist;
 import dev.tiller.train.robust.Environments;
 import dev.tiller.train.robust.GroupTable;
 import dev.tiller.train.robust.Groups;
@@ -12,10 +13,10 @@ import java.nio.file.Path;
 /**
  * --data FILE|NAME: a group table file, or a built-in data set by name: toy (BalancingGroups'
  * toy, generated from the seed), adult (UCI Adult from ../shared/data/adult; the seed picks the
- * val rows).
+ * val rows), cmnist (XRM's Colored MNIST from the 10k / 10k MNIST of ../shared/data/mnist).
  */
 final class RobustData {
-    static final String BUILT_IN = "toy, adult";
+    static final String BUILT_IN = "toy, adult, cmnist";
 
     private RobustData() {}
 
@@ -31,6 +32,7 @@ final class RobustData {
         return switch (name) {
             case "toy" -> ToyData.make(seed);
             case "adult" -> AdultData.make(DataDirs.resolve(dataDir, "adult"), seed);
+            case "cmnist" -> ColorMnist.make(DataDirs.resolve(dataDir, "mnist"), "train10k", "t10k", seed, "cmnist");
             default -> throw new IllegalArgumentException("no file and no built-in data set named '" + name + "' (built in: " + BUILT_IN + ")");
         };
     }

@@ -59,6 +59,25 @@ class RobustCliTest {
     }
 
     @Test
+    void xrmWritesEnvironmentsThatTrainUses() throws IOException {
+        Path table = dir.resolve("cm.csv.gz"), envs = dir.resolve("ENVS.csv");
+        dev.tiller.train.robust.ColorMnist.make(Path.of("../train/src/test/resources/mnist-subset"), "train2k", "t1k", 0, "cm").write(table);
+        Tiller.Result r = Tiller.run("robust", "xrm", "--data", table.toString(), "--out", envs.toString(), "--trials", "2", "--steps", "300", "--json", "-t", "1");
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = JSON.readTree(last(r));
+        for (String k : List.of("flip_rate", "hparams", "degenerate", "env_sizes")) assertTrue(j.has(k), k + " missing: " + last(r));
+        assertEquals(2, j.get("trials").size());
+        assertEquals(j.get("flip_rate").asDouble(), Math.max(j.get("trials").get(0).get("flip_rate").asDouble(), j.get("trials").get(1).get("flip_rate").asDouble()));
+        List<String> lines = Files.readAllLines(envs);
+        assertEquals("row,split,env,ho_0,ho_1", lines.get(0));
+        assertEquals(1 + 2000, lines.size(), "every train and val row");
+        Tiller.Result train = Tiller.run("robust", "train", "--data", table.toString(), "--method", "groupdro", "--groups", envs.toString(), "--model", "mlp",
+                "--hidden", "32", "--steps", "50", "--json", "-t", "1");
+        assertEquals(0, train.status(), train.err());
+        assertTrue(JSON.readTree(last(train)).get("groups").asText().startsWith("(y, env) from "), last(train));
+    }
+
+    @Test
     void sweepWritesResultsAndASummary() throws IOException {
         Path out = dir.resolve("sweep");
         Tiller.Result r = Tiller.run("robust", "sweep", "--data", table().toString(), "--methods", "erm,subg", "--trials", "2", "--seeds", "2",

@@ -18,6 +18,14 @@ public final class Init {
         return normal(rng, n, Math.sqrt(2.0 / fanIn));
     }
 
+    /** Xavier (Glorot) uniform for a [fanOut, fanIn] matrix: U(-b, b), b = sqrt(6 / (fanIn + fanOut)). */
+    public static float[] xavierUniform(SplittableRandom rng, int fanIn, int fanOut) {
+        double b = Math.sqrt(6.0 / (fanIn + fanOut));
+        float[] v = new float[fanIn * fanOut];
+        for (int i = 0; i < v.length; i++) v[i] = (float) ((rng.nextDouble() * 2 - 1) * b);
+        return v;
+    }
+
     public static float[] constant(int n, float value) {
         float[] v = new float[n];
         java.util.Arrays.fill(v, value);

@@ -1,0 +1,92 @@
+package dev.tiller.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import dev.tiller.io.AtomicFiles;
+import dev.tiller.train.robust.GroupTable;
+import dev.tiller.train.robust.Xrm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tiller robust xrm --data FILE|NAME --out ENVS.csv [--trials N] [--steps N] [--seed S] [--json]}:
+ * XRM environment discovery; the run with the largest final flip rate over N random draws writes
+ * ENVS.csv (row,split,env and the held-out logits ho_*) for {@code --groups ENVS.csv}.
+ */
+@Command(name = "xrm", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Discover environments with XRM (twin networks, label flipping, cross-mistakes) and write ENVS.csv.")
+final class RobustXrmCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "FILE|NAME", description = "a group table or a built-in data set: " + RobustData.BUILT_IN)
+    String data;
+
+    @Option(names = "--out", required = true, paramLabel = "ENVS.csv")
+    Path out;
+
+    @Option(names = "--trials", paramLabel = "N", description = "random hyper-parameter draws (XRM's ColorMNIST ranges), default: ${DEFAULT-VALUE}")
+    int trials = 10;
+
+    @Option(names = "--steps", paramLabel = "N", description = "steps per run, default: ${DEFAULT-VALUE} (XRM's ColorMNIST)")
+    int steps = 1001;
+
+    @Option(names = "--model", paramLabel = "mlp", description = "the twins' model (an MLP, Xavier-initialised), default: ${DEFAULT-VALUE}")
+    String model = "mlp";
+
+    @Option(names = "--hidden", split = ",", paramLabel = "W,W...", description = "default: 390,390")
+    int[] hidden = {390, 390};
+
+    @Option(names = "--seed", paramLabel = "S", description = "default: ${DEFAULT-VALUE}")
+    long seed = 0;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "the source files of a built-in data set")
+    Path dataDir;
+
+    @Option(names = "--json", description = "print the result as one JSON object, the last line of stdout")
+    boolean json;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Override
+    public Integer call() {
+        if (!model.equals("mlp")) throw new IllegalArgumentException("--model " + model + ": XRM's twins are MLPs here (--model mlp, --hidden)");
+        if (trials < 1 || steps < 1) throw new IllegalArgumentException("--trials and --steps must be >= 1");
+        AtomicFiles.checkWritable(out);
+        GroupTable t = RobustData.load(data, seed, dataDir);
+        List<Xrm.Result> all = new ArrayList<>();
+        Xrm.Result r = Xrm.search(t, trials, steps, hidden, seed, threads.threads, json ? null : System.err, all);
+        if (r.degenerate()) {
+            throw new IllegalArgumentException("every XRM run was degenerate (some class not split into two environments); try more --trials or --steps");
+        }
+        Xrm.writeEnvs(out, t, r);
+        ObjectNode o = JsonOut.object();
+        o.put("flip_rate", r.flipRate()).put("degenerate", r.degenerate());
+        ObjectNode hp = o.putObject("hparams");
+        for (Map.Entry<String, Object> e : Xrm.hparams(r.options()).entrySet()) hp.putPOJO(e.getKey(), e.getValue());
+        ArrayNode sizes = o.putArray("env_sizes");
+        for (int c = 0; c < r.classes(); c++) sizes.addObject().put("y", c).put("env0", r.envSizes()[c][0]).put("env1", r.envSizes()[c][1]);
+        ArrayNode trialsNode = o.putArray("trials");
+        for (Xrm.Result x : all) trialsNode.addObject().put("flip_rate", x.flipRate()).put("degenerate", x.degenerate()).put("lr", x.options().lr())
+                .put("batch", x.options().batch()).put("weight_decay", x.options().weightDecay());
+        double secs = 0;
+        for (Xrm.Result x : all) secs += x.seconds();
+        o.put("seconds", JsonOut.fixed(secs, 2));
+        if (json) {
+            JsonOut.print(o);
+        } else {
+            System.out.printf(Locale.ROOT, "wrote %s: flip rate %.4f (lr %.2e, batch %d, wd %.2e); environment sizes per class (env 0 / env 1):", out, r.flipRate(),
+                    r.options().lr(), r.options().batch(), r.options().weightDecay());
+            for (int c = 0; c < r.classes(); c++) System.out.printf(Locale.ROOT, " y=%d %d/%d", c, r.envSizes()[c][0], r.envSizes()[c][1]);
+            System.out.println();
+        }
+        return 0;
+    }
+}

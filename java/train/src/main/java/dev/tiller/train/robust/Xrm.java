@@ -1,0 +1,217 @@
+package dev.tiller.train.robust;
+
+import dev.tiller.io.AtomicFiles;
+import dev.tiller.train.Graph;
+import dev.tiller.train.Losses;
+import dev.tiller.train.Tensor;
+import dev.tiller.train.Trainer;
+import dev.tiller.train.algo.Algorithm;
+import dev.tiller.train.data.Batch;
+import dev.tiller.train.data.Dataset;
+import dev.tiller.train.data.EpochBatches;
+import dev.tiller.train.data.Loader;
+import dev.tiller.train.data.Sampler;
+import dev.tiller.train.nn.Mlp;
+import dev.tiller.train.optim.Adam;
+import dev.tiller.train.optim.LrSchedule;
+import dev.tiller.train.optim.ParamGroup;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * XRM, cross-risk minimisation ("Discovering environments with XRM"; facebookresearch/XRM
+ * algorithms.py XRM, spec train-xrm.md): two networks each trained on a random half of the training
+ * rows with class-balanced cross-entropy (sum over the batch's classes of their mean loss) against
+ * dynamic labels; after each step a row's label becomes the held-out twin's prediction with
+ * probability (p_max - 1/K) K / (K - 1). After the fixed number of steps, a train or val row's
+ * environment is 1 when either twin misclassifies it under its original label (cross-mistakes).
+ * Runs whose classes are not all split into two environments are degenerate (flip rate 0).
+ */
+public final class Xrm {
+    private Xrm() {}
+
+    /** hidden: widths of the twins' MLPs (XRM: 390, 390; Xavier-uniform weights, zero biases); Adam with L2 weight decay. */
+    public record Options(int steps, double lr, int batch, double weightDecay, int[] hidden, long seed, int threads) {}
+
+    /**
+     * env per table row (-1 for test rows); heldOut [rows x K], the held-out twin's logits for train
+     * rows (NaN elsewhere); envSizes[y][env] over the train rows.
+     */
+    public record Result(Options options, double flipRate, boolean degenerate, int[] env, float[] heldOut, int classes, int[][] envSizes, double seconds) {}
+
+    /** XRM's ColorMNIST search space (hparams_registry.py): lr 10^U(-5,-3), batch int(2^U(3,6)), wd 10^U(-6,-3). */
+    public static Options draw(SplittableRandom rnd, int steps, int[] hidden, long seed, int threads) {
+        double lr = Math.pow(10, -5 + 2 * rnd.nextDouble());
+        int batch = (int) Math.pow(2, 3 + 3 * rnd.nextDouble());
+        double wd = Math.pow(10, -6 + 3 * rnd.nextDouble());
+        return new Options(steps, lr, batch, wd, hidden, seed, threads);
+    }
+
+    /** `trials` random draws, one seed each; the run with the largest final flip rate (degenerate runs count 0). */
+    public static Result search(GroupTable t, int trials, int steps, int[] hidden, long seed, int threads, PrintStream log, List<Result> all) {
+        SplittableRandom rnd = new SplittableRandom(seed ^ 0x7e57L);
+        Result best = null;
+        for (int k = 0; k < trials; k++) {
+            Result r = run(t, draw(rnd, steps, hidden, seed + k, threads), null);
+            if (all != null) all.add(r);
+            if (log != null) {
+                log.printf(Locale.ROOT, "xrm trial %d/%d (lr %.2e, batch %d, wd %.2e): flip rate %.4f%s (%.1f s)%n", k + 1, trials, r.options().lr(), r.options().batch(),
+                        r.options().weightDecay(), r.flipRate(), r.degenerate() ? ", degenerate" : "", r.seconds());
+            }
+            if (best == null || r.flipRate() > best.flipRate()) best = r;
+        }
+        return best;
+    }
+
+    public static Result run(GroupTable t, Options o, PrintStream log) {
+        long t0 = System.nanoTime();
+        int[] trainRows = t.rowsOf(GroupTable.Split.TRAIN);
+        int k = t.classes(), n = trainRows.length;
+        if (k < 2) throw new IllegalArgumentException(t.source() + ": XRM needs at least two classes");
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) y[i] = t.y(trainRows[i]);
+        Dataset train = new Dataset(t.features(trainRows), t.dim(), y, null, k);
+        SplittableRandom rnd = new SplittableRandom(o.seed());
+        float[] assign = new float[n];  // 1: held in for twin a, out for twin b
+        for (int i = 0; i < n; i++) assign[i] = rnd.nextDouble() < 0.5 ? 1f : 0f;
+        try (Graph g = new Graph(o.threads())) {
+            int[] sizes = new int[o.hidden().length + 2];
+            sizes[0] = t.dim();
+            System.arraycopy(o.hidden(), 0, sizes, 1, o.hidden().length);
+            sizes[sizes.length - 1] = k;
+            Mlp a = new Mlp(g, sizes, rnd, true), b = new Mlp(g, sizes, rnd, true);
+            List<Tensor> params = new ArrayList<>(a.parameters());
+            params.addAll(b.parameters());
+            Adam opt = new Adam(List.of(ParamGroup.of(params)), LrSchedule.constant(o.lr()), 0.9, 0.999, 1e-8, o.weightDecay(), false);
+            SplittableRandom flips = new SplittableRandom(o.seed() ^ 0xf11bL);
+            Algorithm<Batch> twins = new Algorithm<>() {
+                private Tensor heldOut;
+
+                @Override
+                public Tensor loss(Batch batch) {
+                    int m = batch.size();
+                    float[] in = new float[m], out = new float[m], w = new float[m];
+                    int[] count = new int[k];
+                    for (int i = 0; i < m; i++) {
+                        in[i] = assign[batch.indices()[i]];
+                        out[i] = 1 - in[i];
+                        count[batch.labels()[i]]++;
+                    }
+                    for (int i = 0; i < m; i++) w[i] = 1f / count[batch.labels()[i]];
+                    Tensor x = g.constant(batch.features(), m, batch.dim());
+                    Tensor la = a.forward(x), lb = b.forward(x);
+                    Tensor mIn = g.constant(in, m, 1), mOut = g.constant(out, m, 1);
+                    Tensor heldIn = la.mul(mIn).add(lb.mul(mOut));
+                    heldOut = la.mul(mOut).add(lb.mul(mIn));
+                    return Losses.crossEntropy(heldIn, batch.labels(), g.constant(w, m), null, Losses.Reduction.SUM);
+                }
+
+                @Override
+                public void afterStep(Batch batch, long step) {
+                    // The held-out logits of this step's forward pass, from before the update (as the reference).
+                    float[] z = heldOut.toArray();
+                    for (int i = 0; i < batch.size(); i++) {
+                        int best = 0;
+                        double mx = Double.NEGATIVE_INFINITY, sum = 0;
+                        for (int c = 0; c < k; c++) mx = Math.max(mx, z[i * k + c]);
+                        for (int c = 0; c < k; c++) {
+                            sum += Math.exp(z[i * k + c] - mx);
+                            if (z[i * k + c] > z[i * k + best]) best = c;
+                        }
+                        double pMax = 1 / sum;  // exp(max - max) / sum
+                        double pFlip = (pMax - 1.0 / k) * k / (k - 1);
+                        if (flips.nextDouble() < pFlip) train.setLabel(batch.indices()[i], best);
+                    }
+                }
+            };
+            Loader loader = new Loader(train, Sampler.shuffled(n, o.seed() + 1), o.batch(), false);
+            new Trainer<Batch>(opt, o.steps()).progress("xrm step", log, 10, s -> String.format(Locale.ROOT, "loss %.4f", s.loss()))
+                    .run(twins, new EpochBatches(loader));
+            int flipped = 0;
+            for (int i = 0; i < n; i++) if (train.label(i) != train.originalLabel(i)) flipped++;
+            // Cross-mistakes with the original labels, for train and val rows.
+            int[] env = new int[t.rows()];
+            Arrays.fill(env, -1);
+            float[] heldOut = new float[t.rows() * k];
+            Arrays.fill(heldOut, Float.NaN);
+            int[] trainIndex = new int[t.rows()];
+            Arrays.fill(trainIndex, -1);
+            for (int i = 0; i < n; i++) trainIndex[trainRows[i]] = i;
+            int[] rows = concat(trainRows, t.rowsOf(GroupTable.Split.VAL));
+            g.noGrad(() -> {
+                for (int at = 0; at < rows.length; at += 1024) {
+                    int m = Math.min(1024, rows.length - at);
+                    int[] chunk = Arrays.copyOfRange(rows, at, at + m);
+                    Tensor x = g.constant(t.features(chunk), m, t.dim());
+                    float[] za = a.forward(x).toArray(), zb = b.forward(x).toArray();
+                    for (int i = 0; i < m; i++) {
+                        int r = chunk[i];
+                        env[r] = argmax(za, i, k) != t.y(r) || argmax(zb, i, k) != t.y(r) ? 1 : 0;
+                        int ti = trainIndex[r];
+                        if (ti >= 0) for (int c = 0; c < k; c++) heldOut[r * k + c] = assign[ti] == 1f ? zb[i * k + c] : za[i * k + c];
+                    }
+                    g.clear();
+                }
+                return null;
+            });
+            int[][] sizesTrain = new int[k][2], sizesVal = new int[k][2];
+            for (int r = 0; r < t.rows(); r++) {
+                if (env[r] < 0) continue;
+                (t.split(r) == GroupTable.Split.TRAIN ? sizesTrain : sizesVal)[t.y(r)][env[r]]++;
+            }
+            boolean degenerate = false;
+            for (int c = 0; c < k; c++) degenerate |= sizesTrain[c][0] == 0 || sizesTrain[c][1] == 0 || sizesVal[c][0] == 0 || sizesVal[c][1] == 0;
+            double rate = degenerate ? 0 : (double) flipped / n;
+            return new Result(o, rate, degenerate, env, heldOut, k, sizesTrain, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** ENVS.csv: row,split,env for every train and val row, and the held-out logits ho_0..ho_{K-1} (empty for val rows). */
+    public static void writeEnvs(Path path, GroupTable t, Result r) {
+        StringBuilder s = new StringBuilder("row,split,env");
+        for (int c = 0; c < r.classes(); c++) s.append(",ho_").append(c);
+        s.append('\n');
+        for (int row = 0; row < t.rows(); row++) {
+            if (r.env()[row] < 0) continue;
+            s.append(row).append(',').append(t.split(row).csvName()).append(',').append(r.env()[row]);
+            for (int c = 0; c < r.classes(); c++) {
+                float v = r.heldOut()[row * r.classes() + c];
+                s.append(',').append(Float.isNaN(v) ? "" : Float.toString(v));
+            }
+            s.append('\n');
+        }
+        AtomicFiles.writeString(path, s);
+    }
+
+    /** The hyper-parameters of a run, for reports. */
+    public static Map<String, Object> hparams(Options o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lr", o.lr());
+        m.put("batch", o.batch());
+        m.put("weight_decay", o.weightDecay());
+        m.put("steps", o.steps());
+        m.put("hidden", o.hidden());
+        m.put("seed", o.seed());
+        return m;
+    }
+
+    private static int argmax(float[] z, int i, int k) {
+        int b = 0;
+        for (int c = 1; c < k; c++) if (z[i * k + c] > z[i * k + b]) b = c;
+        return b;
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}

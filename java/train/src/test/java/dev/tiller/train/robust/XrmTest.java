@@ -1,0 +1,67 @@
+package dev.tiller.train.robust;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * XRM on Colored MNIST built from the committed 2k / 1k MNIST subset: the discovered environment is
+ * "the colour disagrees with the label", found without any group label, and ENVS.csv reads back
+ * as groups.
+ */
+class XrmTest {
+    static Path subset() throws URISyntaxException {
+        return Path.of(XrmTest.class.getClassLoader().getResource("mnist-subset/NOTICE").toURI()).getParent();
+    }
+
+    @Test
+    void twinsFindTheRowsWhoseColourDisagreesWithTheLabel(@TempDir Path dir) throws Exception {
+        GroupTable t = ColorMnist.make(subset(), "train2k", "t1k", 0, "cmnist-subset");
+        // XRM's ColorMNIST settings for steps and widths; lr and batch inside its search ranges.
+        Xrm.Result r = Xrm.run(t, new Xrm.Options(1001, 1e-4, 32, 1e-5, new int[] {390, 390}, 0, 0), null);
+        assertFalse(r.degenerate());
+        int disagree = 0, disagreeEnv1 = 0, agree = 0, agreeEnv1 = 0;
+        for (int row : t.rowsOf(GroupTable.Split.TRAIN)) {
+            boolean conflict = ColorMnist.colour(t, row) != t.y(row);
+            if (conflict) {
+                disagree++;
+                if (r.env()[row] == 1) disagreeEnv1++;
+            } else {
+                agree++;
+                if (r.env()[row] == 1) agreeEnv1++;
+            }
+        }
+        double pConflict = (double) disagreeEnv1 / disagree, pAgree = (double) agreeEnv1 / agree;
+        System.out.printf("xrm on the subset: flip rate %.3f, P(env=1 | colour != y) %.3f, P(env=1 | colour = y) %.3f%n", r.flipRate(), pConflict, pAgree);
+        assertTrue(pConflict >= 0.9, "P(env=1 | colour disagrees) " + pConflict);
+        assertTrue(pAgree <= 0.05, "P(env=1 | colour agrees) " + pAgree);
+        assertTrue(r.flipRate() > 0.05 && r.flipRate() < 0.3, "flip rate " + r.flipRate());
+
+        Path envs = dir.resolve("ENVS.csv");
+        Xrm.writeEnvs(envs, t, r);
+        int[] back = Environments.read(envs, t);
+        for (int row = 0; row < t.rows(); row++) assertEquals(r.env()[row], back[row], "row " + row);
+        Groups g = Groups.environments(t, back, envs.toString());
+        g.checkCovers(t, GroupTable.Split.TRAIN, GroupTable.Split.VAL);
+    }
+
+    @Test
+    void theColouredTableFollowsXrmsConstruction() throws Exception {
+        GroupTable t = ColorMnist.make(subset(), "train2k", "t1k", 1, "cmnist-subset");
+        assertEquals(392, t.dim());
+        assertEquals(2000 * 5 / 6, t.count(GroupTable.Split.TRAIN));
+        assertEquals(1000, t.count(GroupTable.Split.TEST));
+        int conflictTest = 0;
+        for (int row : t.rowsOf(GroupTable.Split.TEST)) {
+            if (ColorMnist.colour(t, row) != t.y(row)) conflictTest++;
+            assertEquals(0, t.attribute(row, 0));
+        }
+        assertTrue(conflictTest > 850, "test colour noise 0.9: " + conflictTest + " of 1000 disagree");
+        int conflictTrain = 0;
+        for (int row : t.rowsOf(GroupTable.Split.TRAIN)) if (ColorMnist.colour(t, row) != t.y(row)) conflictTrain++;
+        assertTrue(conflictTrain > 0.1 * 1666 && conflictTrain < 0.2 * 1666, "train colour noise 0.1 / 0.2: " + conflictTrain);
+    }
+}
