@@ -2,6 +2,9 @@ package dev.tiller.cli;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
+
+import dev.tiller.train.robust.Method;
 
 import picocli.CommandLine.Option;
 
@@ -24,6 +27,16 @@ final class RobustModelOptions {
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "the source files of a built-in data set (default: its folder of ../shared/data, or TILLER_DATA)")
     Path dataDir;
+
+    @Option(names = "--sampling", paramLabel = "S",
+            description = "override the method's sampling: uniform, subsample-classes, subsample-groups, reweight-classes, reweight-groups (XRM's GroupDRO: uniform)")
+    String sampling;
+
+    Method.Sampling sampling() {
+        if (sampling == null) return null;
+        for (Method.Sampling s : Method.Sampling.values()) if (s.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(sampling)) return s;
+        throw new IllegalArgumentException("--sampling " + sampling + ": not one of uniform, subsample-classes, subsample-groups, reweight-classes, reweight-groups");
+    }
 
     void check() {
         if (hidden.length == 0 || Arrays.stream(hidden).anyMatch(w -> w < 1)) throw new IllegalArgumentException("--hidden widths must be >= 1");

@@ -83,7 +83,7 @@ final class RobustSweepCommand implements Callable<Integer> {
         Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
         Files.createDirectories(out);
         RobustTraining.Options base = new RobustTraining.Options(Method.ERM, m.model, m.hidden, 0, epochs, 0, 0, 1, m.optimizer, m.eta, 1, 1, 0, 0, threads.threads,
-                m.gammas);
+                m.gammas, m.sampling());
         List<RobustSweep.Run> done = new ArrayList<>();
         List<RobustSweep.Run> runs = RobustSweep.run(t, inUse, reported, ms, trials, seeds, space, base, r -> {
             done.add(r);

@@ -99,7 +99,7 @@ final class RobustTrainCommand implements Callable<Integer> {
         GroupTable t = RobustData.load(data, seed, mo.dataDir);
         Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
         RobustTraining.Result r = RobustTraining.run(t, inUse, reported, new RobustTraining.Options(m, mo.model, mo.hidden, budget.steps, budget.epochs, lr, wd,
-                batch, mo.optimizer, mo.eta, jttEpochs, jttUp, seed, evalEvery, threads.threads, mo.gammas), json ? null : System.err);
+                batch, mo.optimizer, mo.eta, jttEpochs, jttUp, seed, evalEvery, threads.threads, mo.gammas, mo.sampling()), json ? null : System.err);
         ObjectNode result = result(r, inUse);
         if (predictions != null) writePredictions(t, r);
         if (out != null) {

@@ -124,6 +124,9 @@ class RobustCliTest {
         Tiller.Result envs = Tiller.run("robust", "train", "--data", table().toString(), "--method", "erm", "--groups", dir.resolve("nope.csv").toString());
         assertEquals(1, envs.status());
         assertTrue(envs.err().contains("neither attribute, classes nor an environments file"), envs.err());
+        Tiller.Result sampling = Tiller.run("robust", "train", "--data", table().toString(), "--method", "groupdro", "--sampling", "balanced");
+        assertEquals(1, sampling.status());
+        assertTrue(sampling.err().contains("--sampling balanced: not one of uniform, subsample-classes"), sampling.err());
         Tiller.Result unknown = Tiller.run("robust", "train", "--data", "cmnst", "--method", "erm");
         assertEquals(1, unknown.status());
         assertTrue(unknown.err().contains("no file and no built-in data set named 'cmnst'"), unknown.err());

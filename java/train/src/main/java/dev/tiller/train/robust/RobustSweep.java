@@ -50,7 +50,7 @@ public final class RobustSweep {
                 int up = space.jttUps()[draw.nextInt(space.jttUps().length)];
                 for (int s = 0; s < seeds; s++) {
                     RobustTraining.Options o = new RobustTraining.Options(m, base.model(), base.hidden(), base.steps(), base.epochs(), lr, wd, batch,
-                            base.optimizer(), base.eta(), jttT, up, s, base.evalEvery(), base.threads(), base.toyGammas());
+                            base.optimizer(), base.eta(), jttT, up, s, base.evalEvery(), base.threads(), base.toyGammas(), base.sampling());
                     RobustTraining.Result r = RobustTraining.run(t, inUse, reported, o, null);
                     Run run = new Run(m, trial, s, lr, wd, batch, jttT, up, r);
                     runs.add(run);

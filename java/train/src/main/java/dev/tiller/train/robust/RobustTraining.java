@@ -39,10 +39,15 @@ public final class RobustTraining {
     /**
      * steps = 0 means epochs (of the method's sampler) instead; evalEvery = 0 means once an epoch.
      * optimizer: "sgd" (momentum 0.9, L2 weight decay; BalancingGroups) or "adam" (L2 weight decay).
-     * jttEpochs and jttUp are JTT's T and up; toyGammas the ToyNet's (spurious, core, noise).
+     * jttEpochs and jttUp are JTT's T and up; toyGammas the ToyNet's (spurious, core, noise);
+     * sampling, when not null, replaces the method's own (XRM's GroupDRO samples uniformly).
      */
     public record Options(Method method, String model, int[] hidden, long steps, int epochs, double lr, double weightDecay, int batch,
-            String optimizer, double eta, int jttEpochs, int jttUp, long seed, int evalEvery, int threads, float[] toyGammas) {}
+            String optimizer, double eta, int jttEpochs, int jttUp, long seed, int evalEvery, int threads, float[] toyGammas, Method.Sampling sampling) {
+        public Method.Sampling samplingInUse() {
+            return sampling != null ? sampling : method.sampling();
+        }
+    }
 
     public record GroupResult(Groups.Key key, int n, double accuracy) {}
 
@@ -104,7 +109,7 @@ public final class RobustTraining {
         void train() {
             SplittableRandom init = new SplittableRandom(o.seed());
             model = RobustModel.create(g, o.model(), t.dim(), t.classes(), o.hidden(), o.toyGammas(), init);
-            Sampler sampler = Balancing.sampler(o.method().sampling(), train, o.seed());
+            Sampler sampler = Balancing.sampler(o.samplingInUse(), train, o.seed());
             int perEpoch = new Loader(train, sampler, o.batch(), false).epoch(0).size();
             long total = o.steps() > 0 ? o.steps() : (long) o.epochs() * perEpoch;
             if (o.method() != Method.JTT) {

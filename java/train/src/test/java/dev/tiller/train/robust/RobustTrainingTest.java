@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class RobustTrainingTest {
     static RobustTraining.Options options(Method m, String model, int epochs, double lr, double wd, int batch) {
-        return new RobustTraining.Options(m, model, new int[] {16}, 0, epochs, lr, wd, batch, "sgd", 0.1, 2, 5, 0, 0, 1, new float[] {4, 1, 2});
+        return new RobustTraining.Options(m, model, new int[] {16}, 0, epochs, lr, wd, batch, "sgd", 0.1, 2, 5, 0, 0, 1, new float[] {4, 1, 2}, null);
     }
 
     static RobustTraining.Result toy(Method m) {
@@ -82,6 +83,19 @@ class RobustTrainingTest {
             seen.add(m.cliName());
         }
         assertEquals(List.of("erm", "suby", "subg", "rwy", "rwg", "groupdro", "jtt"), seen);
+    }
+
+    @Test
+    void aSamplingOverrideReplacesTheMethodsOwn() {
+        GroupTable t = spurious(6);
+        RobustTraining.Options balanced = options(Method.GROUPDRO, "linear", 3, 0.05, 0, 32);
+        RobustTraining.Options uniform = new RobustTraining.Options(Method.GROUPDRO, "linear", new int[] {16}, 0, 3, 0.05, 0, 32, "sgd", 0.1, 2, 5, 0, 0, 1,
+                new float[] {4, 1, 2}, Method.Sampling.UNIFORM);
+        assertEquals(Method.Sampling.REWEIGHT_GROUPS, balanced.samplingInUse());
+        assertEquals(Method.Sampling.UNIFORM, uniform.samplingInUse());
+        RobustTraining.Result a = RobustTraining.run(t, Groups.attributes(t), Groups.attributes(t), balanced, null);
+        RobustTraining.Result b = RobustTraining.run(t, Groups.attributes(t), Groups.attributes(t), uniform, null);
+        assertNotEquals(a.curves().toCsv(), b.curves().toCsv(), "other batches, other run");
     }
 
     @Test
