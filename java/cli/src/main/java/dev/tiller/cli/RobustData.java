@@ -13,10 +13,11 @@ import java.nio.file.Path;
 /**
  * --data FILE|NAME: a group table file, or a built-in data set by name: toy (BalancingGroups'
  * toy, generated from the seed), adult (UCI Adult from ../shared/data/adult; the seed picks the
- * val rows), cmnist (XRM's Colored MNIST from the 10k / 10k MNIST of ../shared/data/mnist).
+ * val rows), cmnist (XRM's Colored MNIST from the 10k / 10k MNIST of ../shared/data/mnist),
+ * cfmnist (the same from Fashion-MNIST's 60k / 10k, Debian's dataset-fashion-mnist).
  */
 final class RobustData {
-    static final String BUILT_IN = "toy, adult, cmnist";
+    static final String BUILT_IN = "toy, adult, cmnist, cfmnist";
 
     private RobustData() {}
 
@@ -33,6 +34,7 @@ final class RobustData {
             case "toy" -> ToyData.make(seed);
             case "adult" -> AdultData.make(DataDirs.resolve(dataDir, "adult"), seed);
             case "cmnist" -> ColorMnist.make(DataDirs.resolve(dataDir, "mnist"), "train10k", "t10k", seed, "cmnist");
+            case "cfmnist" -> ColorMnist.make(FashionMnistFiles.dir(dataDir), "train", "t10k", seed, "cfmnist");
             default -> throw new IllegalArgumentException("no file and no built-in data set named '" + name + "' (built in: " + BUILT_IN + ")");
         };
     }

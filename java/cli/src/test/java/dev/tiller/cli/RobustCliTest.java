@@ -127,6 +127,10 @@ class RobustCliTest {
         Tiller.Result sampling = Tiller.run("robust", "train", "--data", table().toString(), "--method", "groupdro", "--sampling", "balanced");
         assertEquals(1, sampling.status());
         assertTrue(sampling.err().contains("--sampling balanced: not one of uniform, subsample-classes"), sampling.err());
+        Tiller.Result fashion = Tiller.run("robust", "export", "--dataset", "cfmnist", "--data", dir.toString(), "--out", dir.resolve("cf.csv").toString());
+        assertEquals(1, fashion.status());
+        assertTrue(fashion.err().contains("cfmnist: " + dir.resolve("train-images-idx3-ubyte.gz") + " is missing"), fashion.err());
+        assertFalse(FashionMnistFiles.complete(dir));
         Tiller.Result unknown = Tiller.run("robust", "train", "--data", "cmnst", "--method", "erm");
         assertEquals(1, unknown.status());
         assertTrue(unknown.err().contains("no file and no built-in data set named 'cmnst'"), unknown.err());
