@@ -2,7 +2,6 @@ package dev.tiller.train.robust;
 
 import dev.tiller.io.AtomicFiles;
 import dev.tiller.train.Graph;
-import dev.tiller.train.Losses;
 import dev.tiller.train.Tensor;
 import dev.tiller.train.Trainer;
 import dev.tiller.train.algo.Algorithm;
@@ -92,46 +91,7 @@ public final class Xrm {
             params.addAll(b.parameters());
             Adam opt = new Adam(List.of(ParamGroup.of(params)), LrSchedule.constant(o.lr()), 0.9, 0.999, 1e-8, o.weightDecay(), false);
             SplittableRandom flips = new SplittableRandom(o.seed() ^ 0xf11bL);
-            Algorithm<Batch> twins = new Algorithm<>() {
-                private Tensor heldOut;
-
-                @Override
-                public Tensor loss(Batch batch) {
-                    int m = batch.size();
-                    float[] in = new float[m], out = new float[m], w = new float[m];
-                    int[] count = new int[k];
-                    for (int i = 0; i < m; i++) {
-                        in[i] = assign[batch.indices()[i]];
-                        out[i] = 1 - in[i];
-                        count[batch.labels()[i]]++;
-                    }
-                    for (int i = 0; i < m; i++) w[i] = 1f / count[batch.labels()[i]];
-                    Tensor x = g.constant(batch.features(), m, batch.dim());
-                    Tensor la = a.forward(x), lb = b.forward(x);
-                    Tensor mIn = g.constant(in, m, 1), mOut = g.constant(out, m, 1);
-                    Tensor heldIn = la.mul(mIn).add(lb.mul(mOut));
-                    heldOut = la.mul(mOut).add(lb.mul(mIn));
-                    return Losses.crossEntropy(heldIn, batch.labels(), g.constant(w, m), null, Losses.Reduction.SUM);
-                }
-
-                @Override
-                public void afterStep(Batch batch, long step) {
-                    // The held-out logits of this step's forward pass, from before the update (as the reference).
-                    float[] z = heldOut.toArray();
-                    for (int i = 0; i < batch.size(); i++) {
-                        int best = 0;
-                        double mx = Double.NEGATIVE_INFINITY, sum = 0;
-                        for (int c = 0; c < k; c++) mx = Math.max(mx, z[i * k + c]);
-                        for (int c = 0; c < k; c++) {
-                            sum += Math.exp(z[i * k + c] - mx);
-                            if (z[i * k + c] > z[i * k + best]) best = c;
-                        }
-                        double pMax = 1 / sum;  // exp(max - max) / sum
-                        double pFlip = (pMax - 1.0 / k) * k / (k - 1);
-                        if (flips.nextDouble() < pFlip) train.setLabel(batch.indices()[i], best);
-                    }
-                }
-            };
+            Algorithm<Batch> twins = new XrmTwins(g, a, b, assign, k, train, flips);
             Loader loader = new Loader(train, Sampler.shuffled(n, o.seed() + 1), o.batch(), false);
             new Trainer<Batch>(opt, o.steps()).progress("xrm step", log, 10, s -> String.format(Locale.ROOT, "loss %.4f", s.loss()))
                     .run(twins, new EpochBatches(loader));
