@@ -23,6 +23,13 @@ import java.util.SplittableRandom;
 final class DjlModels {
     private DjlModels() {}
 
+    /** PyTorch offline (libtorch from Maven), with the benchmark's intra-op threads and one inter-op thread. */
+    static void usePytorch(int threads) {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
     /** Parameters with gradients and an Adam optimizer over them. */
     static final class Params {
         final List<NDArray> list = new ArrayList<>();

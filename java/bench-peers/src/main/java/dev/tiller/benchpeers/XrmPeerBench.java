@@ -33,9 +33,7 @@ public final class XrmPeerBench {
 
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2, rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        System.setProperty("ai.djl.offline", "true");
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        DjlModels.usePytorch(threads);
         SplittableRandom rng = new SplittableRandom(3);
         float[] x = new float[N * D];
         int[] y = new int[N];

@@ -27,16 +27,17 @@ public interface Sampler {
     /** A fixed subset of indices, shuffled every epoch (SUBG / SUBY subsampling). */
     static Sampler subsampled(int[] indices, long seed) {
         int[] base = indices.clone();
-        return e -> {
-            int[] idx = base.clone();
-            SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + e);
-            for (int i = idx.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1), t = idx[i];
-                idx[i] = idx[j];
-                idx[j] = t;
-            }
-            return idx;
-        };
+        return e -> shuffle(base.clone(), new SplittableRandom(seed * 1_000_003L + e));
+    }
+
+    /** Fisher-Yates in place with draws from rng (the one shuffle of the data sets and samplers); returns idx. */
+    static int[] shuffle(int[] idx, SplittableRandom rng) {
+        for (int i = idx.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1), t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        return idx;
     }
 
     /** count draws with replacement, probability proportional to weight (RWY / RWG). */

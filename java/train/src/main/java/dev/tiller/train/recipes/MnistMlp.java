@@ -60,8 +60,8 @@ public final class MnistMlp {
             Mlp model = new Mlp(g, new int[] {train.dim(), 512, 512, 10}, new SplittableRandom(o.seed()));
             Adam opt = Adam.adam(List.of(ParamGroup.of(model.parameters())), o.lr());
             Loader loader = new Loader(train, Sampler.shuffled(train.size(), o.seed()), o.batch(), false);
-            int perEpoch = loader.epoch(0).size();
             EpochBatches batches = new EpochBatches(loader);
+            int perEpoch = batches.stepsPerEpoch();
             // An epoch's mean loss needs all its steps: after a resume inside an epoch it is NaN.
             double[] epochLoss = new double[o.epochs()];
             Arrays.fill(epochLoss, Double.NaN);

@@ -2,6 +2,7 @@ package dev.tiller.train.robust;
 
 import dev.tiller.train.data.Csv;
 import dev.tiller.train.data.DataFormatException;
+import dev.tiller.train.data.Sampler;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,14 +99,7 @@ public final class AdultData {
 
     /** 20% of adult.data's rows, by a seeded shuffle. */
     private static boolean[] valRows(int n, long seed) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        SplittableRandom rnd = new SplittableRandom(seed ^ 0xad017L);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1), t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
+        int[] p = Sampler.shuffle(Sampler.sequential(n).epoch(0), new SplittableRandom(seed ^ 0xad017L));
         boolean[] val = new boolean[n];
         for (int i = 0; i < n / 5; i++) val[p[i]] = true;
         return val;

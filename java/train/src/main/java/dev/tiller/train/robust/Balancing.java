@@ -24,14 +24,10 @@ public final class Balancing {
     /** One random permutation, keeping the first min-size examples of every group (or class). */
     static int[] subsample(Dataset train, long seed, boolean groups) {
         int n = train.size();
-        int[] key = new int[n];
-        int k = 0;
-        for (int i = 0; i < n; i++) k = Math.max(k, key[i] = groups ? train.group(i) : train.label(i));
-        int[] size = new int[k + 1];
-        for (int i = 0; i < n; i++) size[key[i]]++;
+        int[] key = keys(train, groups), size = sizes(key);
         int min = Integer.MAX_VALUE;
         for (int c : size) if (c > 0) min = Math.min(min, c);
-        int[] perm = Sampler.shuffled(n, seed ^ 0x5b5b5b5bL).epoch(0), taken = new int[k + 1];
+        int[] perm = Sampler.shuffled(n, seed ^ 0x5b5b5b5bL).epoch(0), taken = new int[size.length];
         int[] kept = new int[n];
         int m = 0;
         for (int i : perm) if (taken[key[i]] < min) {
@@ -46,13 +42,26 @@ public final class Balancing {
     /** w_i = N / n_{g_i} (or N / n_{y_i}). */
     static double[] weights(Dataset train, boolean groups) {
         int n = train.size();
-        int k = 0;
-        for (int i = 0; i < n; i++) k = Math.max(k, groups ? train.group(i) : train.label(i));
-        int[] size = new int[k + 1];
-        for (int i = 0; i < n; i++) size[groups ? train.group(i) : train.label(i)]++;
+        int[] key = keys(train, groups), size = sizes(key);
         double[] w = new double[n];
-        for (int i = 0; i < n; i++) w[i] = (double) n / size[groups ? train.group(i) : train.label(i)];
+        for (int i = 0; i < n; i++) w[i] = (double) n / size[key[i]];
         return w;
+    }
+
+    /** Each example's group (or class). */
+    private static int[] keys(Dataset train, boolean groups) {
+        int[] key = new int[train.size()];
+        for (int i = 0; i < key.length; i++) key[i] = groups ? train.group(i) : train.label(i);
+        return key;
+    }
+
+    /** How many examples carry each key. */
+    private static int[] sizes(int[] key) {
+        int k = 0;
+        for (int v : key) k = Math.max(k, v + 1);
+        int[] size = new int[k];
+        for (int v : key) size[v]++;
+        return size;
     }
 
     /** JTT's training indices: every example once, those in the error set `up` times in all. */

@@ -2,6 +2,7 @@ package dev.tiller.train.robust;
 
 import dev.tiller.train.data.DataFormatException;
 import dev.tiller.train.data.Idx;
+import dev.tiller.train.data.Sampler;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,13 +38,7 @@ public final class ColorMnist {
         }
         SplittableRandom rnd = new SplittableRandom(seed);
         int nTr = xtr.count(), nTe = xte.count(), n = nTr + nTe, d = 2 * 14 * 14;
-        int[] order = new int[nTr];
-        for (int i = 0; i < nTr; i++) order[i] = i;
-        for (int i = nTr - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1), t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Sampler.shuffle(Sampler.sequential(nTr).epoch(0), rnd);
         int nTrain = nTr * 5 / 6;
         GroupTable.Split[] split = new GroupTable.Split[n];
         int[] y = new int[n], a = new int[n];

@@ -126,7 +126,7 @@ public final class RobustTraining {
             stage(sampler, first, Algorithms.create("erm", model.classifier(), train, Map.of()));
             boolean[] wrong = new boolean[train.size()];
             int errors = 0;
-            int[] pred = predict(allRows(train.size()), train);
+            int[] pred = predict(Sampler.sequential(train.size()).epoch(0), train);
             for (int i = 0; i < wrong.length; i++) if (wrong[i] = pred[i] != train.label(i)) errors++;
             if (log != null) log.printf(Locale.ROOT, "jtt: error set of %d of %d training examples, repeated %d times%n", errors, wrong.length, o.jttUp());
             stepOffset = first + perEpoch;
@@ -245,12 +245,6 @@ public final class RobustTraining {
             Arrays.sort(rows);
             return new Result(o.method(), worst(val), val[val.length - 1], worst(test), test[test.length - 1], groups, bestStep, seconds, curves, rows,
                     predict(rows, null));
-        }
-
-        static int[] allRows(int n) {
-            int[] r = new int[n];
-            for (int i = 0; i < n; i++) r[i] = i;
-            return r;
         }
     }
 

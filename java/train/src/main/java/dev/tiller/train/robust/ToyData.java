@@ -1,5 +1,7 @@
 package dev.tiller.train.robust;
 
+import dev.tiller.train.data.Sampler;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,13 +61,6 @@ public final class ToyData {
     }
 
     private static int[] firstOfPermutation(SplittableRandom rnd, int k) {
-        int[] p = new int[ROWS];
-        for (int i = 0; i < ROWS; i++) p[i] = i;
-        for (int i = ROWS - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1), t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return Arrays.copyOf(p, k);
+        return Arrays.copyOf(Sampler.shuffle(Sampler.sequential(ROWS).epoch(0), rnd), k);
     }
 }
