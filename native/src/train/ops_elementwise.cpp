@@ -58,6 +58,10 @@ constexpr float kGeluC = 0.7978845608028654f;  // sqrt(2 / pi)
 // One output row: o[j] = a[j * sa] op b[j * sb], strides 0 (broadcast) or 1.
 TILLER_CLONES
 void binary_row(Binary op, const float *a, int64_t sa, const float *b, int64_t sb, float *o, int64_t n) {
+    if (op == Binary::Add && sa == 1 && sb == 1) {  // a bias or a residual: vectorizes
+        for (int64_t j = 0; j < n; ++j) o[j] = a[j] + b[j];
+        return;
+    }
     switch (op) {
     case Binary::Add: for (int64_t j = 0; j < n; ++j) o[j] = a[j * sa] + b[j * sb]; break;
     case Binary::Sub: for (int64_t j = 0; j < n; ++j) o[j] = a[j * sa] - b[j * sb]; break;
@@ -70,6 +74,10 @@ void binary_row(Binary op, const float *a, int64_t sa, const float *b, int64_t s
 TILLER_CLONES
 void binary_grad_row(Binary op, bool wrt_a, const float *go, const float *a, int64_t sa, const float *b, int64_t sb, float *g, int64_t sg,
                      int64_t n) {
+    if (sg == 1 && (op == Binary::Add || (op == Binary::Sub && wrt_a))) {  // a bias: vectorizes
+        for (int64_t j = 0; j < n; ++j) g[j] += go[j];
+        return;
+    }
     for (int64_t j = 0; j < n; ++j) {
         const float d = go[j], x = a[j * sa], y = b[j * sb];
         float v;
