@@ -1,5 +1,6 @@
-// The training GEMM on the shapes of a small-batch MLP step (XRM's 392-390-390-2 twins at batch
-// 64, and MNIST's 784-512-512-10 at batch 128): forward, input gradient and weight gradient. Prints the median GFLOPS of each shape, checked against a plain product.
+// The training GEMM on the shapes of small-batch training steps (XRM's 392-390-390-2 twins at
+// batch 64, MNIST's 784-512-512-10 at batch 128, a small LM): forward, input gradient and weight
+// gradient. Prints the median time and GFLOPS of each shape, checked against a plain product.
 // Arguments: [threads (2)] [repeats (200)].
 #include <algorithm>
 #include <chrono>
@@ -44,6 +45,10 @@ int main(int argc, char **argv) {
         {"xrm dW 390x390x64 (A^T)", true, false, 390, 390, 64},  {"xrm dW 2x390x64 (A^T)", true, false, 2, 390, 64},
         {"mnist fwd 128x512x784 (B^T)", false, true, 128, 512, 784}, {"mnist dX 128x512x512", false, false, 128, 512, 512},
         {"mnist dW 512x784x128 (A^T)", true, false, 512, 784, 128},
+        // the 4-layer LM of scripts/bench-train: d 256, GeGLU 1024, vocab 4096, 8 x 128 tokens
+        {"lm ffn 1024x1024x256 (B^T)", false, true, 1024, 1024, 256}, {"lm down 1024x256x1024 (B^T)", false, true, 1024, 256, 1024},
+        {"lm head 1024x4096x256 (B^T)", false, true, 1024, 4096, 256}, {"lm head dX 1024x256x4096", false, false, 1024, 256, 4096},
+        {"lm head dW 4096x256x1024 (A^T)", true, false, 4096, 256, 1024},
     };
     tiller::ThreadPool pool(threads);
     std::mt19937 rng(1);

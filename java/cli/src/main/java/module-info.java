@@ -1,5 +1,5 @@
 /** The {@code tiller} command line (picocli). Exports nothing; picocli reads its options by reflection. */
-@SuppressWarnings("requires-automatic") // XChart has no module descriptor
+@SuppressWarnings("requires-automatic") // XChart and commons-math3 have no module descriptor
 module dev.tiller.cli {
     requires dev.tiller;
     requires dev.tiller.train;
@@ -7,6 +7,7 @@ module dev.tiller.cli {
     requires org.jline.reader;
     requires org.jline.terminal;
     requires org.knowm.xchart;
+    requires commons.math3;
     requires com.fasterxml.jackson.databind;
     requires java.desktop;
 

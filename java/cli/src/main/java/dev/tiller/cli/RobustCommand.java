@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code tiller robust ...}: group-robustness training on group tables (docs/robustness.md). */
 @Command(name = "robust", mixinStandardHelpOptions = true, description = "Group-robust training (data balancing, GroupDRO, JTT) on group tables.",
-        subcommands = {RobustTrainCommand.class, RobustXrmCommand.class, RobustSweepCommand.class, RobustExportCommand.class})
+        subcommands = {RobustTrainCommand.class, RobustXrmCommand.class, RobustCorrelateCommand.class, RobustSweepCommand.class, RobustExportCommand.class})
 final class RobustCommand implements Runnable {
     @Override
     public void run() {

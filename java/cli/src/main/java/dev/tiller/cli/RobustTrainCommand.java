@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,7 +13,6 @@ import dev.tiller.io.AtomicFiles;
 import dev.tiller.train.MetricsTable;
 import dev.tiller.train.robust.GroupTable;
 import dev.tiller.train.robust.Groups;
-import dev.tiller.train.robust.Method;
 import dev.tiller.train.robust.RobustTraining;
 
 import java.nio.file.Files;
@@ -35,44 +33,12 @@ final class RobustTrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE|NAME", description = "a group table (CSV, .gz) or a built-in data set: " + RobustData.BUILT_IN)
     String data;
 
-    @Option(names = "--method", required = true, paramLabel = "M", description = "erm, suby, subg, rwy, rwg, groupdro or jtt")
-    String method;
-
     @Option(names = "--groups", paramLabel = "attribute|classes|ENVS.csv",
             description = "groups for training and selection: (y, attributes) (the default when the table has attribute columns), y alone, or (y, env) from an environments file")
     String groups;
 
-    @ArgGroup(exclusive = true)
-    Budget budget = new Budget();
-
-    static final class Budget {
-        @Option(names = "--steps", paramLabel = "N", description = "optimizer steps")
-        long steps;
-
-        @Option(names = "--epochs", paramLabel = "N", description = "epochs of the method's sampler (default 10)")
-        int epochs = 10;
-    }
-
-    @Option(names = "--lr", paramLabel = "X", description = "default: ${DEFAULT-VALUE}")
-    double lr = 1e-3;
-
-    @Option(names = "--wd", paramLabel = "X", description = "weight decay, default: ${DEFAULT-VALUE}")
-    double wd = 1e-4;
-
-    @Option(names = "--batch", paramLabel = "B", description = "default: ${DEFAULT-VALUE}")
-    int batch = 64;
-
-    @Option(names = "--jtt-epochs", paramLabel = "T", description = "JTT: epochs of the first model, default: ${DEFAULT-VALUE}")
-    int jttEpochs = 1;
-
-    @Option(names = "--jtt-up", paramLabel = "UP", description = "JTT: how many times the error set counts, default: ${DEFAULT-VALUE}")
-    int jttUp = 20;
-
-    @Option(names = "--eval-every", paramLabel = "N", description = "evaluate every N steps (default: once an epoch)")
-    int evalEvery;
-
-    @Option(names = "--seed", paramLabel = "S", description = "initialisation, sampling and generated data, default: ${DEFAULT-VALUE}")
-    long seed = 0;
+    @Mixin
+    RobustRunOptions run;
 
     @Option(names = "--predictions", paramLabel = "P.csv", description = "write row,split,pred for every val and test row (selected checkpoint)")
     Path predictions;
@@ -91,15 +57,11 @@ final class RobustTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Method m = Method.parse(method);
-        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
-        if (budget.steps < 0 || budget.epochs < 1) throw new IllegalArgumentException("--steps and --epochs must be >= 1");
-        mo.check();
+        RobustTraining.Options options = run.options(mo, threads.threads);
         if (predictions != null) AtomicFiles.checkWritable(predictions);
-        GroupTable t = RobustData.load(data, seed, mo.dataDir);
+        GroupTable t = RobustData.load(data, run.seed, mo.dataDir);
         Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
-        RobustTraining.Result r = RobustTraining.run(t, inUse, reported, new RobustTraining.Options(m, mo.model, mo.hidden, budget.steps, budget.epochs, lr, wd,
-                batch, mo.optimizer, mo.eta, jttEpochs, jttUp, seed, evalEvery, threads.threads, mo.gammas, mo.sampling()), json ? null : System.err);
+        RobustTraining.Result r = RobustTraining.run(t, inUse, reported, options, json ? null : System.err);
         ObjectNode result = result(r, inUse);
         if (predictions != null) writePredictions(t, r);
         if (out != null) {
@@ -112,7 +74,7 @@ final class RobustTrainCommand implements Callable<Integer> {
             JsonOut.print(result);
         } else {
             System.out.printf(Locale.ROOT, "%s: test worst-group accuracy %.4f, average %.4f (selected step %d: val worst-group %.4f, average %.4f; %.1f s)%n",
-                    m.cliName(), r.testWga(), r.testAvg(), r.selectedStep(), r.valWga(), r.valAvg(), r.seconds());
+                    r.method().cliName(), r.testWga(), r.testAvg(), r.selectedStep(), r.valWga(), r.valAvg(), r.seconds());
             for (RobustTraining.GroupResult g : r.testGroups()) System.out.printf(Locale.ROOT, "  %-16s n %6d  accuracy %.4f%n", g.key(), g.n(), g.accuracy());
         }
         return 0;

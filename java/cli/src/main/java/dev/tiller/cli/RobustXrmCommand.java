@@ -10,6 +10,9 @@ import dev.tiller.io.AtomicFiles;
 import dev.tiller.train.robust.GroupTable;
 import dev.tiller.train.robust.Xrm;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +23,10 @@ import java.util.concurrent.Callable;
 /**
  * {@code tiller robust xrm --data FILE|NAME --out ENVS.csv [--trials N] [--steps N] [--seed S] [--json]}:
  * XRM environment discovery; the run with the largest final flip rate over N random draws writes
- * ENVS.csv (row,split,env and the held-out logits ho_*) for {@code --groups ENVS.csv}.
+ * ENVS.csv (row,split,env and the held-out logits ho_*) for {@code --groups ENVS.csv}. With
+ * {@code --trial-envs DIR} every trial's environments are kept too, with DIR/trials.csv
+ * (trial,lr,batch,weight_decay,seed,flip_rate,degenerate,envs), to check on one's own data that
+ * the flip rate picks good environments ({@code tiller robust correlate}).
  */
 @Command(name = "xrm", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Discover environments with XRM (twin networks, label flipping, cross-mistakes) and write ENVS.csv.")
@@ -49,6 +55,10 @@ final class RobustXrmCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "the source files of a built-in data set")
     Path dataDir;
 
+    @Option(names = "--trial-envs", paramLabel = "DIR",
+            description = "also write every trial's environments (DIR/trial-K.csv, the ENVS.csv format) and DIR/trials.csv, for tiller robust correlate")
+    Path trialEnvs;
+
     @Option(names = "--json", description = "print the result as one JSON object, the last line of stdout")
     boolean json;
 
@@ -67,6 +77,7 @@ final class RobustXrmCommand implements Callable<Integer> {
             throw new IllegalArgumentException("every XRM run was degenerate (some class not split into two environments); try more --trials or --steps");
         }
         Xrm.writeEnvs(out, t, r);
+        if (trialEnvs != null) writeTrials(t, all);
         ObjectNode o = JsonOut.object();
         o.put("flip_rate", r.flipRate()).put("degenerate", r.degenerate());
         ObjectNode hp = o.putObject("hparams");
@@ -88,5 +99,22 @@ final class RobustXrmCommand implements Callable<Integer> {
             System.out.println();
         }
         return 0;
+    }
+
+    private void writeTrials(GroupTable t, List<Xrm.Result> all) {
+        try {
+            Files.createDirectories(trialEnvs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("--trial-envs " + trialEnvs + ": " + e.getMessage(), e);
+        }
+        StringBuilder index = new StringBuilder("trial,lr,batch,weight_decay,seed,flip_rate,degenerate,envs\n");
+        for (int k = 0; k < all.size(); k++) {
+            Xrm.Result x = all.get(k);
+            String name = "trial-" + (k + 1) + ".csv";
+            Xrm.writeEnvs(trialEnvs.resolve(name), t, x);
+            index.append(String.format(Locale.ROOT, "%d,%s,%d,%s,%d,%s,%b,%s%n", k + 1, x.options().lr(), x.options().batch(), x.options().weightDecay(),
+                    x.options().seed(), x.flipRate(), x.degenerate(), name));
+        }
+        AtomicFiles.writeString(trialEnvs.resolve("trials.csv"), index);
     }
 }

@@ -78,6 +78,79 @@ class RobustCliTest {
     }
 
     @Test
+    void correlateTrainsOnEveryTrialsEnvironmentsAndRanksFlipRates() throws IOException {
+        Path table = dir.resolve("cm.csv.gz"), envs = dir.resolve("ENVS.csv"), trials = dir.resolve("trials"), out = dir.resolve("corr.csv");
+        dev.tiller.train.robust.ColorMnist.make(Path.of("../train/src/test/resources/mnist-subset"), "train2k", "t1k", 0, "cm").write(table);
+        Tiller.Result x = Tiller.run("robust", "xrm", "--data", table.toString(), "--out", envs.toString(), "--trials", "4", "--steps", "150", "--json",
+                "--trial-envs", trials.toString(), "-t", "1");
+        JsonNode xj = JSON.readTree(last(x));
+        List<String> index = Files.readAllLines(trials.resolve("trials.csv"));
+        assertEquals("trial,lr,batch,weight_decay,seed,flip_rate,degenerate,envs", index.get(0));
+        assertEquals(1 + 4, index.size());
+        int best = 0;
+        for (int k = 0; k < 4; k++) {
+            String[] f = index.get(k + 1).split(",");
+            assertEquals(String.valueOf(k + 1), f[0]);
+            assertEquals(xj.get("trials").get(k).get("flip_rate").asDouble(), Double.parseDouble(f[5]), 0.0, index.get(k + 1));
+            if (Double.parseDouble(f[5]) > xj.get("trials").get(best).get("flip_rate").asDouble()) best = k;
+        }
+        assertEquals(Files.readString(envs), Files.readString(trials.resolve("trial-" + (best + 1) + ".csv")), "ENVS.csv is the selected trial's");
+
+        String[] run = {"--method", "groupdro", "--model", "mlp", "--hidden", "16", "--steps", "40", "--eval-every", "20", "-t", "1"};
+        Tiller.Result c = Tiller.run(concat(new String[] {"robust", "correlate", "--data", table.toString(), "--trials", trials.toString(), "--out",
+                out.toString(), "--json"}, run));
+        JsonNode j = JSON.readTree(last(c));
+        assertEquals(4, j.get("trials").size());
+        List<double[]> used = new java.util.ArrayList<>();
+        for (JsonNode t : j.get("trials")) {
+            if (!t.get("degenerate").asBoolean()) used.add(new double[] {t.get("flip_rate").asDouble(), t.get("test_wga").asDouble(), t.get("val_wga").asDouble()});
+        }
+        assertEquals(used.size(), j.get("trials_used").asInt());
+        assertTrue(used.size() >= 3, "these seeds give non-degenerate trials: " + j);
+        assertEquals(spearman(used, 1), j.get("spearman_test_wga").asDouble(), 1e-9);
+        assertEquals(spearman(used, 2), j.get("spearman_val_wga").asDouble(), 1e-9);
+        // Each trial's numbers are those of robust train on that trial's environments.
+        JsonNode second = JSON.readTree(last(Tiller.run(concat(new String[] {"robust", "train", "--data", table.toString(), "--groups",
+                trials.resolve("trial-2.csv").toString(), "--json"}, run))));
+        assertEquals(second.get("test_wga").asDouble(), j.get("trials").get(1).get("test_wga").asDouble(), 0.0);
+        assertEquals(1 + 4, Files.readAllLines(out).size());
+
+        Files.writeString(trials.resolve("trials.csv"), index.get(0) + "\n1,0.001,8,0.0001,0,1.5,false,trial-1.csv\n");
+        Tiller.Result bad = Tiller.run(concat(new String[] {"robust", "correlate", "--data", table.toString(), "--trials", trials.toString()}, run));
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains(trials.resolve("trials.csv") + ": line 2: column flip_rate: 1.5 is not in [0, 1]"), bad.err());
+        Files.writeString(trials.resolve("trials.csv"), index.get(0) + "\n1,0.001,8,0.0001,0,0.1,false,trial-9.csv\n");
+        bad = Tiller.run(concat(new String[] {"robust", "correlate", "--data", table.toString(), "--trials", trials.toString()}, run));
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains("line 2: column envs: " + trials.resolve("trial-9.csv") + " is not a file"), bad.err());
+    }
+
+    /** Spearman's rho of column 0 against column c: Pearson's r of the ranks, ties at their mean rank. */
+    static double spearman(List<double[]> rows, int c) {
+        double[] rx = ranks(rows, 0), ry = ranks(rows, c);
+        double mx = java.util.Arrays.stream(rx).average().orElseThrow(), my = java.util.Arrays.stream(ry).average().orElseThrow(), sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < rx.length; i++) {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+        return sxy / Math.sqrt(sxx * syy);
+    }
+
+    static double[] ranks(List<double[]> rows, int c) {
+        double[] r = new double[rows.size()];
+        for (int i = 0; i < r.length; i++) {
+            int below = 0, equal = 0;
+            for (double[] o : rows) {
+                if (o[c] < rows.get(i)[c]) below++;
+                else if (o[c] == rows.get(i)[c]) equal++;
+            }
+            r[i] = below + (equal + 1) / 2.0;
+        }
+        return r;
+    }
+
+    @Test
     void sweepWritesResultsAndASummary() throws IOException {
         Path out = dir.resolve("sweep");
         Tiller.Result r = Tiller.run("robust", "sweep", "--data", table().toString(), "--methods", "erm,subg", "--trials", "2", "--seeds", "2",
