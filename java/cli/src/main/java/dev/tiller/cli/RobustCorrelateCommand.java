@@ -42,6 +42,9 @@ final class RobustCorrelateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "F.csv", description = "write trial,flip_rate,degenerate,val_wga,val_avg_acc,test_wga,test_avg_acc here")
     Path out;
 
+    @Option(names = "--data-seed", paramLabel = "S", description = "generated data and random splits (as the trials were run on), default: ${DEFAULT-VALUE}")
+    long dataSeed = 0;
+
     @Option(names = "--json", description = "print the result as one JSON object, the last line of stdout")
     boolean json;
 
@@ -63,7 +66,7 @@ final class RobustCorrelateCommand implements Callable<Integer> {
         RobustTraining.Options options = run.options(mo, threads.threads);
         if (out != null) AtomicFiles.checkWritable(out);
         List<Trial> list = readIndex(trials.resolve("trials.csv"));
-        GroupTable t = RobustData.load(data, run.seed, mo.dataDir);
+        GroupTable t = RobustData.load(data, dataSeed, mo.dataDir);
         Groups reported = RobustData.reported(t);
         List<Outcome> done = new ArrayList<>();
         for (Trial x : list) {

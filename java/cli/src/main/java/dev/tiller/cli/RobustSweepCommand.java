@@ -43,8 +43,19 @@ final class RobustSweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR")
     Path out;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "default: ${DEFAULT-VALUE}")
+    @Option(names = "--epochs", paramLabel = "N", description = "epochs of each method's sampler, default: ${DEFAULT-VALUE}")
     int epochs = 10;
+
+    @Option(names = "--steps", paramLabel = "N", description = "optimizer steps instead of epochs (XRM's phase 2: 1001)")
+    long steps;
+
+    @Option(names = "--eval-every", paramLabel = "N", description = "evaluate every N steps (default: once an epoch; XRM's ColorMNIST: 50)")
+    int evalEvery;
+
+    @Option(names = "--space", paramLabel = "balancing|xrm",
+            description = "balancing: draw from --lrs, --wds, --batches (BalancingGroups' train.py); xrm: XRM's ColorMNIST ranges, lr 10^U(-5,-3), "
+                    + "batch int(2^U(3,6)), wd 10^U(-6,-3), GroupDRO eta 10^U(-3,-1). Default: ${DEFAULT-VALUE}")
+    String space = "balancing";
 
     @Option(names = "--lrs", split = ",", paramLabel = "X,X...", description = "learning rates to draw from, default: 1e-5,1e-4,1e-3 (train.py)")
     double[] lrs;
@@ -72,20 +83,33 @@ final class RobustSweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (trials < 1 || seeds < 1 || epochs < 1) throw new IllegalArgumentException("--trials, --seeds and --epochs must be >= 1");
+        if (trials < 1 || seeds < 1 || epochs < 1 || steps < 0 || evalEvery < 0) {
+            throw new IllegalArgumentException("--trials, --seeds and --epochs must be >= 1, --steps and --eval-every >= 1 when given");
+        }
         m.check();
         List<Method> ms = new ArrayList<>();
         for (String name : methods) ms.add(Method.parse(name));
-        RobustSweep.Space d = RobustSweep.Space.balancingGroups();
-        RobustSweep.Space space = new RobustSweep.Space(lrs != null ? lrs : d.lrs(), wds != null ? wds : d.wds(), batches != null ? batches : d.batches(),
-                jttEpochs != null ? jttEpochs : d.jttEpochs(), jttUps != null ? jttUps : d.jttUps());
+        RobustSweep.Space searched = switch (space) {
+            case "balancing" -> {
+                RobustSweep.Choices d = RobustSweep.Choices.balancingGroups();
+                yield new RobustSweep.Choices(lrs != null ? lrs : d.lrs(), wds != null ? wds : d.wds(), batches != null ? batches : d.batches(),
+                        jttEpochs != null ? jttEpochs : d.jttEpochs(), jttUps != null ? jttUps : d.jttUps());
+            }
+            case "xrm" -> {
+                if (lrs != null || wds != null || batches != null || jttEpochs != null || jttUps != null) {
+                    throw new IllegalArgumentException("--space xrm draws lr, wd, batch and eta from XRM's ranges: --lrs, --wds, --batches and --jtt-* are for --space balancing");
+                }
+                yield new RobustSweep.XrmColorMnist();
+            }
+            default -> throw new IllegalArgumentException("--space " + space + ": not balancing or xrm");
+        };
         GroupTable t = RobustData.load(data, dataSeed, m.dataDir);
         Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
         Files.createDirectories(out);
-        RobustTraining.Options base = new RobustTraining.Options(Method.ERM, m.model, m.hidden, 0, epochs, 0, 0, 1, m.optimizer, m.eta, 1, 1, 0, 0, threads.threads,
-                m.gammas, m.sampling());
+        RobustTraining.Options base = new RobustTraining.Options(Method.ERM, m.model, m.hidden, steps, epochs, 0, 0, 1, m.optimizer, m.eta, 1, 1, 0, evalEvery,
+                threads.threads, m.gammas, m.sampling());
         List<RobustSweep.Run> done = new ArrayList<>();
-        List<RobustSweep.Run> runs = RobustSweep.run(t, inUse, reported, ms, trials, seeds, space, base, r -> {
+        List<RobustSweep.Run> runs = RobustSweep.run(t, inUse, reported, ms, trials, seeds, searched, base, r -> {
             done.add(r);
             AtomicFiles.writeString(out.resolve("results.csv"), RobustSweep.csv(done));
         }, System.err);

@@ -162,6 +162,25 @@ class RobustCliTest {
         String md = Files.readString(out.resolve("summary.md"));
         assertTrue(md.contains("| erm | ") && md.contains("| subg | "), md);
         assertEquals(md, r.out());
+
+        Path xrm = dir.resolve("sweep-xrm");
+        Tiller.Result x = Tiller.run("robust", "sweep", "--data", table().toString(), "--methods", "groupdro", "--trials", "3", "--seeds", "1", "--space", "xrm",
+                "--steps", "20", "--eval-every", "10", "--out", xrm.toString(), "-t", "1");
+        assertEquals(0, x.status(), x.err());
+        List<String> xr = Files.readAllLines(xrm.resolve("results.csv"));
+        assertEquals(1 + 3, xr.size());
+        java.util.Set<String> etas = new java.util.HashSet<>();
+        for (String row : xr.subList(1, xr.size())) {
+            String[] f = row.split(",");
+            assertTrue(Double.parseDouble(f[3]) >= 1e-5 && Double.parseDouble(f[3]) <= 1e-3, row);
+            etas.add(f[6]);
+            assertTrue(List.of("0", "10", "20").contains(f[13]), "evaluated every 10 steps: " + row);
+        }
+        assertEquals(3, etas.size(), "eta is drawn: " + xr);
+        Tiller.Result mixed = Tiller.run("robust", "sweep", "--data", table().toString(), "--methods", "erm", "--trials", "1", "--seeds", "1", "--space", "xrm",
+                "--lrs", "0.1", "--out", dir.resolve("mixed").toString());
+        assertEquals(1, mixed.status());
+        assertTrue(mixed.err().contains("--lrs, --wds, --batches and --jtt-* are for --space balancing"), mixed.err());
     }
 
     @Test

@@ -19,15 +19,45 @@ import java.util.function.ToDoubleFunction;
 public final class RobustSweep {
     private RobustSweep() {}
 
-    /** The choices a trial draws from (train.py: lr {1e-5, 1e-4, 1e-3}, wd {1e-4 ... 1}, JTT up {4, 5, 6, 20, 50, 100}). */
-    public record Space(double[] lrs, double[] wds, int[] batches, int[] jttEpochs, int[] jttUps) {
-        public static Space balancingGroups() {
-            return new Space(new double[] {1e-5, 1e-4, 1e-3}, new double[] {1e-4, 1e-3, 1e-2, 1e-1, 1}, new int[] {2, 4, 8, 16, 32, 64, 128},
+    /** One trial's hyper-parameters. */
+    public record Draw(double lr, double wd, int batch, double eta, int jttEpochs, int jttUp) {}
+
+    /** Where a trial's hyper-parameters come from; baseEta is the run's --eta, kept where the space does not draw it. */
+    public interface Space {
+        Draw draw(SplittableRandom rnd, double baseEta);
+    }
+
+    /** Choices drawn uniformly (train.py: lr {1e-5, 1e-4, 1e-3}, wd {1e-4 ... 1}, JTT up {4, 5, 6, 20, 50, 100}). */
+    public record Choices(double[] lrs, double[] wds, int[] batches, int[] jttEpochs, int[] jttUps) implements Space {
+        public static Choices balancingGroups() {
+            return new Choices(new double[] {1e-5, 1e-4, 1e-3}, new double[] {1e-4, 1e-3, 1e-2, 1e-1, 1}, new int[] {2, 4, 8, 16, 32, 64, 128},
                     new int[] {1, 2}, new int[] {4, 5, 6, 20, 50, 100});
+        }
+
+        @Override
+        public Draw draw(SplittableRandom rnd, double baseEta) {
+            double lr = lrs[rnd.nextInt(lrs.length)], wd = wds[rnd.nextInt(wds.length)];
+            int batch = batches[rnd.nextInt(batches.length)], t = jttEpochs[rnd.nextInt(jttEpochs.length)], up = jttUps[rnd.nextInt(jttUps.length)];
+            return new Draw(lr, wd, batch, baseEta, t, up);
         }
     }
 
-    public record Run(Method method, int trial, long seed, double lr, double wd, int batch, int jttEpochs, int jttUp, RobustTraining.Result result) {}
+    /**
+     * XRM's ColorMNIST ranges (hparams_registry.py): lr 10^U(-5,-3), batch int(2^U(3,6)), weight
+     * decay 10^U(-6,-3), GroupDRO eta 10^U(-3,-1); JTT is not part of XRM's search and keeps
+     * T 1, up 20.
+     */
+    public record XrmColorMnist() implements Space {
+        @Override
+        public Draw draw(SplittableRandom rnd, double baseEta) {
+            double lr = Math.pow(10, -5 + 2 * rnd.nextDouble());
+            int batch = (int) Math.pow(2, 3 + 3 * rnd.nextDouble());
+            double wd = Math.pow(10, -6 + 3 * rnd.nextDouble()), eta = Math.pow(10, -3 + 2 * rnd.nextDouble());
+            return new Draw(lr, wd, batch, eta, 1, 20);
+        }
+    }
+
+    public record Run(Method method, int trial, long seed, Draw hp, RobustTraining.Result result) {}
 
     public record Summary(Method method, int trial, Run first, double valWga, double testWgaMean, double testWgaStd, double testAvgMean, double testAvgStd,
             int seeds) {}
@@ -42,27 +72,31 @@ public final class RobustSweep {
         for (Method m : methods) {
             for (int trial = 0; trial < trials; trial++) {
                 // The draw depends on the method and trial only, so adding seeds or methods keeps the others' draws.
-                SplittableRandom draw = new SplittableRandom(1_000_003L * (m.ordinal() + 1) + trial);
-                double lr = space.lrs()[draw.nextInt(space.lrs().length)];
-                double wd = space.wds()[draw.nextInt(space.wds().length)];
-                int batch = space.batches()[draw.nextInt(space.batches().length)];
-                int jttT = space.jttEpochs()[draw.nextInt(space.jttEpochs().length)];
-                int up = space.jttUps()[draw.nextInt(space.jttUps().length)];
+                Draw hp = space.draw(new SplittableRandom(1_000_003L * (m.ordinal() + 1) + trial), base.eta());
                 for (int s = 0; s < seeds; s++) {
-                    RobustTraining.Options o = new RobustTraining.Options(m, base.model(), base.hidden(), base.steps(), base.epochs(), lr, wd, batch,
-                            base.optimizer(), base.eta(), jttT, up, s, base.evalEvery(), base.threads(), base.toyGammas(), base.sampling());
+                    RobustTraining.Options o = new RobustTraining.Options(m, base.model(), base.hidden(), base.steps(), base.epochs(), hp.lr(), hp.wd(),
+                            hp.batch(), base.optimizer(), hp.eta(), hp.jttEpochs(), hp.jttUp(), s, base.evalEvery(), base.threads(), base.toyGammas(),
+                            base.sampling());
                     RobustTraining.Result r = RobustTraining.run(t, inUse, reported, o, null);
-                    Run run = new Run(m, trial, s, lr, wd, batch, jttT, up, r);
+                    Run run = new Run(m, trial, s, hp, r);
                     runs.add(run);
                     if (onRun != null) onRun.accept(run);
                     if (log != null) {
-                        log.printf(Locale.ROOT, "%s trial %d seed %d (lr %g, wd %g, batch %d%s): val WGA %.4f, test WGA %.4f (%.1f s)%n", m.cliName(), trial, s, lr,
-                                wd, batch, m == Method.JTT ? ", T " + jttT + ", up " + up : "", r.valWga(), r.testWga(), r.seconds());
+                        log.printf(Locale.ROOT, "%s trial %d seed %d (%s): val WGA %.4f, test WGA %.4f (%.1f s)%n", m.cliName(), trial, s, describe(m, hp), r.valWga(),
+                                r.testWga(), r.seconds());
                     }
                 }
             }
         }
         return runs;
+    }
+
+    /** The hyper-parameters that matter for the method, for logs and summaries. */
+    static String describe(Method m, Draw hp) {
+        String s = String.format(Locale.ROOT, "lr %.3g, wd %.3g, batch %d", hp.lr(), hp.wd(), hp.batch());
+        if (m == Method.GROUPDRO) s += String.format(Locale.ROOT, ", eta %.3g", hp.eta());
+        if (m == Method.JTT) s += ", T " + hp.jttEpochs() + ", up " + hp.jttUp();
+        return s;
     }
 
     /** Per method: the selected trial and its test numbers over seeds. */
@@ -103,11 +137,12 @@ public final class RobustSweep {
 
     /** results.csv: one row per (method, trial, seed). */
     public static String csv(List<Run> runs) {
-        StringBuilder s = new StringBuilder("method,trial,seed,lr,wd,batch,jtt_epochs,jtt_up,val_wga,val_avg_acc,test_wga,test_avg_acc,selected_step,seconds\n");
+        StringBuilder s = new StringBuilder("method,trial,seed,lr,wd,batch,eta,jtt_epochs,jtt_up,val_wga,val_avg_acc,test_wga,test_avg_acc,selected_step,seconds\n");
         for (Run r : runs) {
             RobustTraining.Result x = r.result();
-            s.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%d,%d,%d,%.6f,%.6f,%.6f,%.6f,%d,%.2f%n", r.method().cliName(), r.trial(), r.seed(), r.lr(), r.wd(),
-                    r.batch(), r.jttEpochs(), r.jttUp(), x.valWga(), x.valAvg(), x.testWga(), x.testAvg(), x.selectedStep(), x.seconds()));
+            Draw hp = r.hp();
+            s.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%d,%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%d,%.2f%n", r.method().cliName(), r.trial(), r.seed(), hp.lr(), hp.wd(),
+                    hp.batch(), hp.eta(), hp.jttEpochs(), hp.jttUp(), x.valWga(), x.valAvg(), x.testWga(), x.testAvg(), x.selectedStep(), x.seconds()));
         }
         return s.toString();
     }
@@ -117,13 +152,11 @@ public final class RobustSweep {
         StringBuilder s = new StringBuilder();
         s.append("Data: ").append(data).append("; groups for training and selection: ").append(groups).append("; ").append(trials)
                 .append(" hyper-parameter trials per method, selected by mean validation worst-group accuracy.\n\n");
-        s.append("| method | test worst-group acc | test average acc | val worst-group acc | selected trial (lr, wd, batch) | seeds |\n");
+        s.append("| method | test worst-group acc | test average acc | val worst-group acc | selected trial (hyper-parameters) | seeds |\n");
         s.append("|---|---|---|---|---|---|\n");
         for (Summary x : ss) {
-            Run r = x.first();
-            s.append(String.format(Locale.ROOT, "| %s | %.3f +- %.3f | %.3f +- %.3f | %.3f | %d (%g, %g, %d%s) | %d |%n", x.method().cliName(), x.testWgaMean(),
-                    x.testWgaStd(), x.testAvgMean(), x.testAvgStd(), x.valWga(), x.trial(), r.lr(), r.wd(), r.batch(),
-                    x.method() == Method.JTT ? ", T " + r.jttEpochs() + ", up " + r.jttUp() : "", x.seeds()));
+            s.append(String.format(Locale.ROOT, "| %s | %.3f +- %.3f | %.3f +- %.3f | %.3f | %d (%s) | %d |%n", x.method().cliName(), x.testWgaMean(), x.testWgaStd(),
+                    x.testAvgMean(), x.testAvgStd(), x.valWga(), x.trial(), describe(x.method(), x.first().hp()), x.seeds()));
         }
         return s.toString();
     }
