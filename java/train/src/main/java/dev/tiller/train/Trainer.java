@@ -103,6 +103,7 @@ public final class Trainer<B> {
     public Result run(Algorithm<B> algorithm, Batches<B> batches) {
         MetricsTable metrics = new MetricsTable();
         long start = 0;
+        if (checkpoint != null) algorithm.state();  // an algorithm that cannot be checkpointed says so before the first step
         if (checkpoint != null && Files.exists(checkpoint)) {
             Map<String, String> meta = Checkpoint.load(checkpoint, checkpointed, optimizer);
             start = Long.parseLong(require(meta, "step"));
@@ -111,6 +112,9 @@ public final class Trainer<B> {
                 throw new IllegalArgumentException(checkpoint + " is a run of " + planned + " steps, this one has " + steps + " (the schedule differs)");
             }
             metrics = MetricsTable.fromCsv(meta.getOrDefault("metrics", "step\n"));
+            String state = meta.get("algorithm");
+            if (state != null) algorithm.restore(state);
+            else if (algorithm.state() != null) throw new IllegalArgumentException(checkpoint + " holds no state for " + algorithm.getClass().getSimpleName());
             batches.skip(start);
         }
         long nanos = 0;
@@ -131,16 +135,17 @@ public final class Trainer<B> {
             for (Consumer<Step> l : listeners) l.accept(done);
             long n = s + 1;
             if (evaluation != null && (n == steps || evalEvery > 0 && n % evalEvery == 0)) metrics.add(n, evaluation.evaluate(n));
-            if (checkpoint != null && (n == steps || n % checkpointEvery == 0)) save(n, metrics);
+            if (checkpoint != null && (n == steps || n % checkpointEvery == 0)) save(n, metrics, algorithm.state());
         }
         return new Result(steps, start, nanos / 1e9, metrics);
     }
 
-    private void save(long stepsDone, MetricsTable metrics) {
+    private void save(long stepsDone, MetricsTable metrics, String algorithmState) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("step", Long.toString(stepsDone));
         meta.put("steps", Long.toString(steps));
         meta.put("metrics", metrics.toCsv());
+        if (algorithmState != null) meta.put("algorithm", algorithmState);
         Checkpoint.save(checkpoint, checkpointed, optimizer, meta);
     }
 

@@ -7,6 +7,7 @@ import dev.tiller.train.algo.Algorithm;
 import dev.tiller.train.algo.Algorithms;
 import dev.tiller.train.algo.Classifier;
 import dev.tiller.train.data.Batch;
+import dev.tiller.train.data.Dataset;
 import dev.tiller.train.nn.Mlp;
 import dev.tiller.train.optim.Adam;
 import dev.tiller.train.optim.Optimizer;
@@ -41,16 +42,17 @@ class TrainerTest {
 
         @Override
         public Batch next() {
-            int[] idx = new int[32], lab = new int[32];
+            int[] idx = new int[32], lab = new int[32], group = new int[32];
             float[] f = new float[64];
             for (int b = 0; b < 32; b++) {
                 int i = draw.nextInt(N);
                 idx[b] = i;
                 lab[b] = y[i];
+                group[b] = y[i];  // groups for GroupDRO: the classes
                 f[2 * b] = x[2 * i];
                 f[2 * b + 1] = x[2 * i + 1];
             }
-            return new Batch(idx, f, 2, lab, new int[32]);
+            return new Batch(idx, f, 2, lab, group);
         }
     }
 
@@ -58,6 +60,10 @@ class TrainerTest {
 
     /** STEPS steps of ERM on a 2-16-2 MLP; a listener throws after killAfter steps (0: never). */
     static Run run(Path checkpoint, int killAfter) {
+        return run(checkpoint, killAfter, "erm");
+    }
+
+    static Run run(Path checkpoint, int killAfter, String algorithm) {
         try (Graph g = new Graph(1)) {
             Mlp model = new Mlp(g, new int[] {2, 16, 2}, new SplittableRandom(1));
             Optimizer opt = Adam.adam(List.of(ParamGroup.of(model.parameters())), 1e-2);
@@ -71,7 +77,8 @@ class TrainerTest {
                     })
                     .evaluate(10, n -> Map.of("train_accuracy", accuracy(g, model, data)));
             if (checkpoint != null) t.checkpoint(checkpoint, 10, model.namedParameters());
-            Trainer.Result r = t.run(Algorithms.create("erm", net, Map.of()), data);
+            Dataset groups = new Dataset(data.x, 2, data.y, data.y, 2);
+            Trainer.Result r = t.run(Algorithms.create(algorithm, net, groups, algorithm.equals("groupdro") ? Map.of("eta", "1.0") : Map.of()), data);
             return new Run(losses, r.metrics(), model.parameters().get(0).toArray());
         }
     }
@@ -108,6 +115,25 @@ class TrainerTest {
         assertEquals(straight.losses().subList(20, STEPS), resumed.losses());
         assertArrayEquals(straight.weights(), resumed.weights());
         assertEquals(straight.metrics().rows(), resumed.metrics().rows());  // the rows of steps 10 and 20 came from the file
+    }
+
+    @Test
+    void groupDrosWeightsAreCheckpointedSoThatItResumesExactly(@TempDir Path dir) {
+        Run straight = run(null, 0, "groupdro");
+        Path ckpt = dir.resolve("dro.safetensors");
+        assertThrows(IllegalStateException.class, () -> run(ckpt, 23, "groupdro"));
+        Run resumed = run(ckpt, 0, "groupdro");
+        assertEquals(straight.losses().subList(20, STEPS), resumed.losses());
+        assertArrayEquals(straight.weights(), resumed.weights());
+        // ERM's checkpoint holds no group weights: GroupDRO refuses to resume from it, and ERM from GroupDRO's
+        Path erm = dir.resolve("erm.safetensors");
+        assertThrows(IllegalStateException.class, () -> run(erm, 13, "erm"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(erm, 0, "groupdro"));
+        assertTrue(e.getMessage().contains("holds no state for GroupDro"), e.getMessage());
+        Path dro = dir.resolve("dro2.safetensors");
+        assertThrows(IllegalStateException.class, () -> run(dro, 13, "groupdro"));
+        e = assertThrows(IllegalArgumentException.class, () -> run(dro, 0, "erm"));
+        assertTrue(e.getMessage().contains("written by another algorithm"), e.getMessage());
     }
 
     @Test

@@ -16,4 +16,18 @@ public interface Algorithm<B> {
 
     /** Called after the optimizer step of {@code step} (0-based), before the graph is cleared. */
     default void afterStep(B batch, long step) {}
+
+    /**
+     * The algorithm's own state, as text, for a {@link dev.tiller.train.Trainer} checkpoint (the
+     * parameters and optimizer are saved apart); null when it keeps none. An algorithm whose state
+     * cannot be saved throws, so that a resumed run never silently differs from an uninterrupted one.
+     */
+    default String state() {
+        return null;
+    }
+
+    /** Restores what {@link #state()} returned, when a run resumes from a checkpoint. */
+    default void restore(String state) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + " keeps no state, but the checkpoint holds some: it was written by another algorithm");
+    }
 }

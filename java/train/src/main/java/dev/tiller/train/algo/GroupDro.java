@@ -51,6 +51,25 @@ public final class GroupDro implements Algorithm<Batch> {
         return losses.mul(losses.graph().constant(w, w.length)).sum();
     }
 
+    /** The group weights q, which a resumed run must continue from. */
+    @Override
+    public String state() {
+        StringBuilder s = new StringBuilder();
+        for (double v : q) s.append(s.isEmpty() ? "" : ",").append(v);
+        return s.toString();
+    }
+
+    @Override
+    public void restore(String state) {
+        String[] f = state.split(",");
+        if (f.length != q.length) throw new IllegalArgumentException("GroupDRO checkpoint: " + f.length + " group weights, this run has " + q.length + " groups");
+        for (int g = 0; g < q.length; g++) {
+            double v = Double.parseDouble(f[g]);
+            if (!(v >= 0 && v <= 1)) throw new IllegalArgumentException("GroupDRO checkpoint: group weight " + g + " is " + f[g] + ", not in [0, 1]");
+            q[g] = v;
+        }
+    }
+
     /** The current group weights (a copy). */
     public double[] weights() {
         return q.clone();

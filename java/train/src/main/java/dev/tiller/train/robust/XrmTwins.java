@@ -56,6 +56,12 @@ public final class XrmTwins implements Algorithm<Batch> {
         return Losses.crossEntropy(heldIn, batch.labels(), g.constant(w, m), null, Losses.Reduction.SUM);
     }
 
+    /** The flipped labels live in the data set and the flips draw from one random stream, which cannot be saved. */
+    @Override
+    public String state() {
+        throw new UnsupportedOperationException("XRM's twin step cannot be checkpointed: its label flips draw from a random stream that is not saved");
+    }
+
     @Override
     public void afterStep(Batch batch, long step) {
         float[] z = heldOut.toArray();

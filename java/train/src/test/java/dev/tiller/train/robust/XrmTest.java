@@ -2,8 +2,20 @@ package dev.tiller.train.robust;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.tiller.train.Graph;
+import dev.tiller.train.Tensor;
+import dev.tiller.train.Trainer;
+import dev.tiller.train.data.Batch;
+import dev.tiller.train.data.Dataset;
+import dev.tiller.train.nn.Mlp;
+import dev.tiller.train.optim.Adam;
+import dev.tiller.train.optim.Optimizer;
+import dev.tiller.train.optim.ParamGroup;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,5 +75,24 @@ class XrmTest {
         int conflictTrain = 0;
         for (int row : t.rowsOf(GroupTable.Split.TRAIN)) if (ColorMnist.colour(t, row) != t.y(row)) conflictTrain++;
         assertTrue(conflictTrain > 0.1 * 1666 && conflictTrain < 0.2 * 1666, "train colour noise 0.1 / 0.2: " + conflictTrain);
+    }
+
+    @Test
+    void twinsRefuseACheckpointBeforeTheFirstStep(@TempDir Path dir) {
+        try (Graph g = new Graph(1)) {
+            SplittableRandom rnd = new SplittableRandom(0);
+            Mlp a = new Mlp(g, new int[] {2, 4, 2}, rnd, true), b = new Mlp(g, new int[] {2, 4, 2}, rnd, true);
+            Dataset d = new Dataset(new float[] {0, 1, 1, 0}, 2, new int[] {0, 1}, null, 2);
+            List<Tensor> params = new ArrayList<>(a.parameters());
+            params.addAll(b.parameters());
+            Optimizer opt = Adam.adam(List.of(ParamGroup.of(params)), 1e-3);
+            XrmTwins twins = new XrmTwins(g, a, b, new float[] {1, 0}, 2, d, rnd);
+            int[] steps = {0};
+            Trainer<Batch> t = new Trainer<Batch>(opt, 5)
+                    .checkpoint(dir.resolve("x.safetensors"), 1, a.namedParameters()).onStep(s -> steps[0]++);
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> t.run(twins, () -> d.batch(new int[] {0, 1})));
+            assertTrue(e.getMessage().contains("cannot be checkpointed"), e.getMessage());
+            assertEquals(0, steps[0]);
+        }
     }
 }
