@@ -2,6 +2,7 @@ package dev.tiller.train.recipes;
 
 import dev.tiller.Progress;
 import dev.tiller.train.Graph;
+import dev.tiller.train.Logits;
 import dev.tiller.train.MetricsTable;
 import dev.tiller.train.Trainer;
 import dev.tiller.train.algo.Algorithms;
@@ -97,11 +98,7 @@ public final class MnistMlp {
                 int[] idx = Arrays.copyOfRange(all, at, Math.min(all.length, at + 1000));
                 Batch b = test.batch(idx);
                 float[] logits = model.forward(g.constant(b.features(), b.size(), b.dim())).toArray();
-                for (int i = 0; i < b.size(); i++) {
-                    int best = 0;
-                    for (int c = 1; c < 10; c++) if (logits[i * 10 + c] > logits[i * 10 + best]) best = c;
-                    if (best == b.labels()[i]) correct++;
-                }
+                for (int i = 0; i < b.size(); i++) if (Logits.argmax(logits, i, 10) == b.labels()[i]) correct++;
                 g.clear();
             }
             return (double) correct / test.size();

@@ -1,6 +1,7 @@
 package dev.tiller.train.robust;
 
 import dev.tiller.train.Graph;
+import dev.tiller.train.Logits;
 import dev.tiller.train.MetricsTable;
 import dev.tiller.train.Tensor;
 import dev.tiller.train.Trainer;
@@ -220,11 +221,7 @@ public final class RobustTraining {
                     int[] chunk = Arrays.copyOfRange(rows, at, at + m);
                     float[] x = fromTrain != null ? fromTrain.batch(chunk).features() : t.features(chunk);
                     float[] z = model.logits(x, m, t.dim()).toArray();
-                    for (int i = 0; i < m; i++) {
-                        int b = 0;
-                        for (int c = 1; c < k; c++) if (z[i * k + c] > z[i * k + b]) b = c;
-                        out[at + i] = b;
-                    }
+                    for (int i = 0; i < m; i++) out[at + i] = Logits.argmax(z, i, k);
                     g.clear();
                 }
                 return out;

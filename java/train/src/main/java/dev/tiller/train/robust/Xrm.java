@@ -2,6 +2,7 @@ package dev.tiller.train.robust;
 
 import dev.tiller.io.AtomicFiles;
 import dev.tiller.train.Graph;
+import dev.tiller.train.Logits;
 import dev.tiller.train.Tensor;
 import dev.tiller.train.Trainer;
 import dev.tiller.train.algo.Algorithm;
@@ -114,7 +115,7 @@ public final class Xrm {
                     float[] za = a.forward(x).toArray(), zb = b.forward(x).toArray();
                     for (int i = 0; i < m; i++) {
                         int r = chunk[i];
-                        env[r] = argmax(za, i, k) != t.y(r) || argmax(zb, i, k) != t.y(r) ? 1 : 0;
+                        env[r] = Logits.argmax(za, i, k) != t.y(r) || Logits.argmax(zb, i, k) != t.y(r) ? 1 : 0;
                         int ti = trainIndex[r];
                         if (ti >= 0) for (int c = 0; c < k; c++) heldOut[r * k + c] = assign[ti] == 1f ? zb[i * k + c] : za[i * k + c];
                     }
@@ -161,12 +162,6 @@ public final class Xrm {
         m.put("hidden", o.hidden());
         m.put("seed", o.seed());
         return m;
-    }
-
-    private static int argmax(float[] z, int i, int k) {
-        int b = 0;
-        for (int c = 1; c < k; c++) if (z[i * k + c] > z[i * k + b]) b = c;
-        return b;
     }
 
     private static int[] concat(int[] a, int[] b) {

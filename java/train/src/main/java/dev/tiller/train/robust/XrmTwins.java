@@ -1,6 +1,7 @@
 package dev.tiller.train.robust;
 
 import dev.tiller.train.Graph;
+import dev.tiller.train.Logits;
 import dev.tiller.train.Losses;
 import dev.tiller.train.Tensor;
 import dev.tiller.train.algo.Algorithm;
@@ -66,13 +67,9 @@ public final class XrmTwins implements Algorithm<Batch> {
     public void afterStep(Batch batch, long step) {
         float[] z = heldOut.toArray();
         for (int i = 0; i < batch.size(); i++) {
-            int best = 0;
-            double mx = Double.NEGATIVE_INFINITY, sum = 0;
-            for (int c = 0; c < k; c++) mx = Math.max(mx, z[i * k + c]);
-            for (int c = 0; c < k; c++) {
-                sum += Math.exp(z[i * k + c] - mx);
-                if (z[i * k + c] > z[i * k + best]) best = c;
-            }
+            int best = Logits.argmax(z, i, k);
+            double mx = z[i * k + best], sum = 0;
+            for (int c = 0; c < k; c++) sum += Math.exp(z[i * k + c] - mx);
             double pFlip = (1 / sum - 1.0 / k) * k / (k - 1);  // p_max = exp(max - max) / sum
             if (flips.nextDouble() < pFlip) train.setLabel(batch.indices()[i], best);
         }
