@@ -66,7 +66,7 @@ final class RobustCorrelateCommand implements Callable<Integer> {
         RobustTraining.Options options = run.options(mo, threads.threads);
         if (out != null) AtomicFiles.checkWritable(out);
         List<Trial> list = readIndex(trials.resolve("trials.csv"));
-        GroupTable t = RobustData.load(data, dataSeed, mo.dataDir);
+        GroupTable t = RobustData.load(data, dataSeed, mo.dataDir, mo.noise);
         Groups reported = RobustData.reported(t);
         List<Outcome> done = new ArrayList<>();
         for (Trial x : list) {

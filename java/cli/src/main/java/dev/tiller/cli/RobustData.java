@@ -5,6 +5,7 @@ import dev.tiller.train.robust.ColorMnist;
 import dev.tiller.train.robust.Environments;
 import dev.tiller.train.robust.GroupTable;
 import dev.tiller.train.robust.Groups;
+import dev.tiller.train.robust.MatToyData;
 import dev.tiller.train.robust.ToyData;
 
 import java.nio.file.Files;
@@ -14,23 +15,32 @@ import java.nio.file.Path;
  * --data FILE|NAME: a group table file, or a built-in data set by name: toy (BalancingGroups'
  * toy, generated from the seed), adult (UCI Adult from ../shared/data/adult; the seed picks the
  * val rows), cmnist (XRM's Colored MNIST from the 10k / 10k MNIST of ../shared/data/mnist),
- * cfmnist (the same from Fashion-MNIST's 60k / 10k, Debian's dataset-fashion-mnist).
+ * cfmnist (the same from Fashion-MNIST's 60k / 10k, Debian's dataset-fashion-mnist), mat-toy
+ * (the interpretable experiment of "The Pitfalls of Memorization", noise sigma from --noise).
  */
 final class RobustData {
-    static final String BUILT_IN = "toy, adult, cmnist, cfmnist";
+    static final String BUILT_IN = "toy, adult, cmnist, cfmnist, mat-toy";
 
     private RobustData() {}
 
-    /** dataDir: where a built-in data set's source files are (null: its folder of ../shared/data or TILLER_DATA). */
-    static GroupTable load(String fileOrName, long seed, Path dataDir) {
+    /**
+     * dataDir: where a built-in data set's source files are (null: its folder of ../shared/data or
+     * TILLER_DATA); noise: mat-toy's sigma (null: its default), refused for any other data.
+     */
+    static GroupTable load(String fileOrName, long seed, Path dataDir, Double noise) {
         Path p = Path.of(fileOrName);
-        if (Files.isRegularFile(p)) return GroupTable.read(p);
+        if (Files.isRegularFile(p)) {
+            if (noise != null) throw new IllegalArgumentException("--noise is mat-toy's; " + fileOrName + " is a file");
+            return GroupTable.read(p);
+        }
         if (Files.exists(p)) throw new IllegalArgumentException(fileOrName + " is not a file");
-        return builtIn(fileOrName, seed, dataDir);
+        return builtIn(fileOrName, seed, dataDir, noise);
     }
 
-    static GroupTable builtIn(String name, long seed, Path dataDir) {
+    static GroupTable builtIn(String name, long seed, Path dataDir, Double noise) {
+        if (noise != null && !name.equals("mat-toy")) throw new IllegalArgumentException("--noise is mat-toy's, not " + name + "'s");
         return switch (name) {
+            case "mat-toy" -> MatToyData.make(seed, noise != null ? noise : MatToyData.DEFAULT_NOISE);
             case "toy" -> ToyData.make(seed);
             case "adult" -> AdultData.make(DataDirs.resolve(dataDir, "adult"), seed);
             case "cmnist" -> ColorMnist.make(DataDirs.resolve(dataDir, "mnist"), "train10k", "t10k", seed, "cmnist");

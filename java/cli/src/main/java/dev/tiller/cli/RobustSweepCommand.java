@@ -103,7 +103,7 @@ final class RobustSweepCommand implements Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("--space " + space + ": not balancing or xrm");
         };
-        GroupTable t = RobustData.load(data, dataSeed, m.dataDir);
+        GroupTable t = RobustData.load(data, dataSeed, m.dataDir, m.noise);
         Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
         Files.createDirectories(out);
         RobustTraining.Options base = new RobustTraining.Options(Method.ERM, m.model, m.hidden, steps, epochs, 0, 0, 1, m.optimizer, m.eta, 1, 1, 0, evalEvery,

@@ -59,7 +59,7 @@ final class RobustTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RobustTraining.Options options = run.options(mo, threads.threads);
         if (predictions != null) AtomicFiles.checkWritable(predictions);
-        GroupTable t = RobustData.load(data, run.seed, mo.dataDir);
+        GroupTable t = RobustData.load(data, run.seed, mo.dataDir, mo.noise);
         Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
         RobustTraining.Result r = RobustTraining.run(t, inUse, reported, options, json ? null : System.err);
         ObjectNode result = result(r, inUse);

@@ -49,6 +49,9 @@ final class RobustXrmCommand implements Callable<Integer> {
     @Option(names = "--hidden", split = ",", paramLabel = "W,W...", description = "default: 390,390")
     int[] hidden = {390, 390};
 
+    @Option(names = "--noise", paramLabel = "SIGMA", description = "mat-toy: the std of its example-specific noise features (default 0.5)")
+    Double noise;
+
     @Option(names = "--seed", paramLabel = "S", description = "default: ${DEFAULT-VALUE}")
     long seed = 0;
 
@@ -70,7 +73,7 @@ final class RobustXrmCommand implements Callable<Integer> {
         if (!model.equals("mlp")) throw new IllegalArgumentException("--model " + model + ": XRM's twins are MLPs here (--model mlp, --hidden)");
         if (trials < 1 || steps < 1) throw new IllegalArgumentException("--trials and --steps must be >= 1");
         AtomicFiles.checkWritable(out);
-        GroupTable t = RobustData.load(data, seed, dataDir);
+        GroupTable t = RobustData.load(data, seed, dataDir, noise);
         List<Xrm.Result> all = new ArrayList<>();
         Xrm.Result r = Xrm.search(t, trials, steps, hidden, seed, threads.threads, json ? null : System.err, all);
         if (r.degenerate()) {

@@ -223,6 +223,9 @@ class RobustCliTest {
         assertEquals(1, fashion.status());
         assertTrue(fashion.err().contains("cfmnist: " + dir.resolve("train-images-idx3-ubyte.gz") + " is missing"), fashion.err());
         assertFalse(FashionMnistFiles.complete(dir));
+        Tiller.Result noise = Tiller.run("robust", "train", "--data", "toy", "--method", "erm", "--noise", "0.1");
+        assertEquals(1, noise.status());
+        assertTrue(noise.err().contains("--noise is mat-toy's, not toy's"), noise.err());
         Tiller.Result unknown = Tiller.run("robust", "train", "--data", "cmnst", "--method", "erm");
         assertEquals(1, unknown.status());
         assertTrue(unknown.err().contains("no file and no built-in data set named 'cmnst'"), unknown.err());
