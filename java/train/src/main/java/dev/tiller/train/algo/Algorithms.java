@@ -23,6 +23,7 @@ public final class Algorithms {
     static {
         register("erm", Erm::new);
         register("groupdro", GroupDro::new);
+        register("mat", Mat::new);
     }
 
     private Algorithms() {}

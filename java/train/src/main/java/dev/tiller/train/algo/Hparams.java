@@ -39,6 +39,14 @@ public final class Hparams {
         return (int) v;
     }
 
+    /** One of the allowed words (the first is the default). */
+    public String choice(String name, String... allowed) {
+        read.add(name);
+        String v = given.getOrDefault(name, allowed[0]);
+        for (String a : allowed) if (a.equals(v)) return v;
+        throw new IllegalArgumentException("hyper-parameter " + name + "=" + v + " is not one of " + String.join(", ", allowed));
+    }
+
     /** Throws naming the given hyper-parameters that the algorithm never read. */
     void checkAllRead(String algorithm) {
         Set<String> unknown = new LinkedHashSet<>(given.keySet());
