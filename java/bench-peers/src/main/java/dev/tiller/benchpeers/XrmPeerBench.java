@@ -55,7 +55,7 @@ public final class XrmPeerBench {
             List<Tensor> params = new ArrayList<>(a.parameters());
             params.addAll(b.parameters());
             Optimizer opt = Adam.adam(List.of(ParamGroup.of(params)), 1e-3);
-            XrmTwins twins = new XrmTwins(g, a, b, assign, K, data, new SplittableRandom(4));
+            XrmTwins twins = new XrmTwins(g, a::forward, b::forward, assign, K, data, new SplittableRandom(4));
             DjlTwins peer = new DjlTwins(nd);
             Runnable tiller = () -> {
                 for (int s = 0; s < STEPS; s++) {

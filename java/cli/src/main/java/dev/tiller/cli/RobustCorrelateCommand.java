@@ -12,6 +12,7 @@ import dev.tiller.io.AtomicFiles;
 import dev.tiller.train.robust.Environments;
 import dev.tiller.train.robust.GroupTable;
 import dev.tiller.train.robust.Groups;
+import dev.tiller.train.robust.Method;
 import dev.tiller.train.robust.RobustTraining;
 
 import java.io.IOException;
@@ -71,7 +72,12 @@ final class RobustCorrelateCommand implements Callable<Integer> {
         List<Outcome> done = new ArrayList<>();
         for (Trial x : list) {
             Groups envs = Groups.environments(t, Environments.read(x.envs(), t), x.envs().toString());
-            RobustTraining.Result r = RobustTraining.run(t, envs, reported, options, null);
+            RobustTraining.Options o = options;
+            if (o.method() == Method.MAT) {  // each trial's own held-out logits
+                RobustTraining.Extras e = o.extras();
+                o = o.with(new RobustTraining.Extras(e.momentum(), e.selectLast(), run.mat(Environments.readHeldOut(x.envs(), t))));
+            }
+            RobustTraining.Result r = RobustTraining.run(t, envs, reported, o, null);
             done.add(new Outcome(x, r));
             if (!json) System.err.printf(Locale.ROOT, "trial %d (flip rate %.4f%s): val WGA %.4f, test WGA %.4f (%.1f s)%n", x.trial(), x.flipRate(),
                     x.degenerate() ? ", degenerate" : "", r.valWga(), r.testWga(), r.seconds());

@@ -65,6 +65,11 @@ final class RobustData {
         };
     }
 
+    /** Whether --groups names an environments file rather than attribute or classes. */
+    static boolean isEnvironmentsFile(String groups) {
+        return !groups.equals("attribute") && !groups.equals("classes") && Files.isRegularFile(Path.of(groups));
+    }
+
     /** The groups test results are reported under: the table's attributes, or classes without them. */
     static Groups reported(GroupTable t) {
         return t.attributeNames().isEmpty() ? Groups.classes(t) : Groups.attributes(t);

@@ -19,6 +19,9 @@ final class RobustModelOptions {
     @Option(names = "--optimizer", paramLabel = "sgd|adam", description = "sgd (momentum 0.9, as BalancingGroups) or adam, default: ${DEFAULT-VALUE}")
     String optimizer = "sgd";
 
+    @Option(names = "--momentum", paramLabel = "X", description = "--optimizer sgd: momentum, default: ${DEFAULT-VALUE} (BalancingGroups; the MAT toy: 0)")
+    double momentum = 0.9;
+
     @Option(names = "--eta", paramLabel = "X", description = "GroupDRO step size, default: ${DEFAULT-VALUE}")
     double eta = 0.1;
 
@@ -45,5 +48,6 @@ final class RobustModelOptions {
         if (hidden.length == 0 || Arrays.stream(hidden).anyMatch(w -> w < 1)) throw new IllegalArgumentException("--hidden widths must be >= 1");
         if (gammas.length != 3) throw new IllegalArgumentException("--gammas takes three values: spurious, core, noise");
         if (!(eta > 0)) throw new IllegalArgumentException("--eta must be > 0");
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("--momentum must be in [0, 1)");
     }
 }

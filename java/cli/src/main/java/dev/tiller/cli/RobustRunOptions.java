@@ -8,7 +8,7 @@ import dev.tiller.train.robust.RobustTraining;
 
 /** One training run's method and hyper-parameters: what tiller robust train and correlate share. */
 final class RobustRunOptions {
-    @Option(names = "--method", required = true, paramLabel = "M", description = "erm, suby, subg, rwy, rwg, groupdro or jtt")
+    @Option(names = "--method", required = true, paramLabel = "M", description = "erm, suby, subg, rwy, rwg, groupdro, jtt or mat")
     String method;
 
     @ArgGroup(exclusive = true)
@@ -43,13 +43,32 @@ final class RobustRunOptions {
     @Option(names = "--seed", paramLabel = "S", description = "initialisation, sampling and generated data, default: ${DEFAULT-VALUE}")
     long seed = 0;
 
+    @Option(names = "--tau", paramLabel = "T", description = "MAT: temperature of the held-out predictions, default: ${DEFAULT-VALUE} (the interpretable experiment's)")
+    double tau = 0.1;
+
+    @Option(names = "--mat-estimate", paramLabel = "full|batch",
+            description = "MAT: estimate p(y | y-hat) over the whole training set (Algorithm 1) or per batch (the repository's code), default: ${DEFAULT-VALUE}")
+    String matEstimate = "full";
+
+    @Option(names = "--select", paramLabel = "val-wga|last",
+            description = "the checkpoint kept: best validation worst-group accuracy (the papers' selection), or the last evaluated (the MAT toy's), default: ${DEFAULT-VALUE}")
+    String select = "val-wga";
+
     /** The options of a run, after checking them and the model options. */
     RobustTraining.Options options(RobustModelOptions mo, int threads) {
         Method m = Method.parse(method);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
         if (budget.steps < 0 || budget.epochs < 1) throw new IllegalArgumentException("--steps and --epochs must be >= 1");
         mo.check();
+        if (!select.equals("val-wga") && !select.equals("last")) throw new IllegalArgumentException("--select " + select + ": not val-wga or last");
+        if (!matEstimate.equals("full") && !matEstimate.equals("batch")) throw new IllegalArgumentException("--mat-estimate " + matEstimate + ": not full or batch");
+        if (!(tau > 0) || Double.isInfinite(tau)) throw new IllegalArgumentException("--tau must be > 0");
         return new RobustTraining.Options(m, mo.model, mo.hidden, budget.steps, budget.epochs, lr, wd, batch, mo.optimizer, mo.eta, jttEpochs, jttUp, seed,
-                evalEvery, threads, mo.gammas, mo.sampling());
+                evalEvery, threads, mo.gammas, mo.sampling(), new RobustTraining.Extras(mo.momentum, select.equals("last"), null));
+    }
+
+    /** MAT's inputs with these options' tau and estimate. */
+    RobustTraining.MatInputs mat(float[] heldOut) {
+        return new RobustTraining.MatInputs(heldOut, tau, matEstimate);
     }
 }

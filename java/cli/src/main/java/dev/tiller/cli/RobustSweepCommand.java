@@ -106,8 +106,9 @@ final class RobustSweepCommand implements Callable<Integer> {
         GroupTable t = RobustData.load(data, dataSeed, m.dataDir, m.noise);
         Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
         Files.createDirectories(out);
+        if (ms.contains(Method.MAT)) throw new IllegalArgumentException("--methods mat: sweep MAT with robust train (it needs held-out logits)");
         RobustTraining.Options base = new RobustTraining.Options(Method.ERM, m.model, m.hidden, steps, epochs, 0, 0, 1, m.optimizer, m.eta, 1, 1, 0, evalEvery,
-                threads.threads, m.gammas, m.sampling());
+                threads.threads, m.gammas, m.sampling(), new RobustTraining.Extras(m.momentum, false, null));
         List<RobustSweep.Run> done = new ArrayList<>();
         List<RobustSweep.Run> runs = RobustSweep.run(t, inUse, reported, ms, trials, seeds, searched, base, r -> {
             done.add(r);

@@ -11,9 +11,12 @@ import picocli.CommandLine.Option;
 
 import dev.tiller.io.AtomicFiles;
 import dev.tiller.train.MetricsTable;
+import dev.tiller.train.robust.Environments;
 import dev.tiller.train.robust.GroupTable;
 import dev.tiller.train.robust.Groups;
+import dev.tiller.train.robust.Method;
 import dev.tiller.train.robust.RobustTraining;
+import dev.tiller.train.robust.Xrm;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +31,7 @@ import java.util.concurrent.Callable;
  * and result.json; --json prints the result as the last line of stdout.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train one method (erm, suby, subg, rwy, rwg, groupdro, jtt) on a group table; select by validation worst-group accuracy.")
+        description = "Train one method (erm, suby, subg, rwy, rwg, groupdro, jtt, mat) on a group table; select by validation worst-group accuracy.")
 final class RobustTrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE|NAME", description = "a group table (CSV, .gz) or a built-in data set: " + RobustData.BUILT_IN)
     String data;
@@ -39,6 +42,12 @@ final class RobustTrainCommand implements Callable<Integer> {
 
     @Mixin
     RobustRunOptions run;
+
+    @Option(names = "--xrm-trials", paramLabel = "N", description = "MAT without --groups ENVS.csv: XRM draws for the held-out logits, default: ${DEFAULT-VALUE}")
+    int xrmTrials = 10;
+
+    @Option(names = "--xrm-steps", paramLabel = "N", description = "MAT without --groups ENVS.csv: steps per XRM draw, default: ${DEFAULT-VALUE}")
+    int xrmSteps = 1001;
 
     @Option(names = "--predictions", paramLabel = "P.csv", description = "write row,split,pred for every val and test row (selected checkpoint)")
     Path predictions;
@@ -60,7 +69,25 @@ final class RobustTrainCommand implements Callable<Integer> {
         RobustTraining.Options options = run.options(mo, threads.threads);
         if (predictions != null) AtomicFiles.checkWritable(predictions);
         GroupTable t = RobustData.load(data, run.seed, mo.dataDir, mo.noise);
-        Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
+        Groups reported = RobustData.reported(t), inUse;
+        if (options.method() == Method.MAT) {
+            // Held-out logits from the environments file, or from an XRM run of its own whose
+            // environments are also the groups for selection unless --groups names others.
+            float[] heldOut;
+            if (groups != null && RobustData.isEnvironmentsFile(groups)) {
+                heldOut = Environments.readHeldOut(Path.of(groups), t);
+                inUse = RobustData.groups(groups, t);
+            } else {
+                Xrm.Result x = Xrm.search(t, xrmTrials, Xrm.colorMnist(xrmSteps, run.seed, threads.threads), json ? null : System.err, null);
+                if (x.degenerate()) throw new IllegalArgumentException("mat: every XRM run was degenerate; give more --xrm-trials or --xrm-steps, or --groups ENVS.csv");
+                heldOut = x.heldOut();
+                inUse = groups == null ? Groups.environments(t, x.env(), "XRM's environments (flip rate " + x.flipRate() + ")") : RobustData.groups(groups, t);
+            }
+            RobustTraining.Extras e = options.extras();
+            options = options.with(new RobustTraining.Extras(e.momentum(), e.selectLast(), run.mat(heldOut)));
+        } else {
+            inUse = RobustData.groups(groups, t);
+        }
         RobustTraining.Result r = RobustTraining.run(t, inUse, reported, options, json ? null : System.err);
         ObjectNode result = result(r, inUse);
         if (predictions != null) writePredictions(t, r);
@@ -75,7 +102,8 @@ final class RobustTrainCommand implements Callable<Integer> {
         } else {
             System.out.printf(Locale.ROOT, "%s: test worst-group accuracy %.4f, average %.4f (selected step %d: val worst-group %.4f, average %.4f; %.1f s)%n",
                     r.method().cliName(), r.testWga(), r.testAvg(), r.selectedStep(), r.valWga(), r.valAvg(), r.seconds());
-            for (RobustTraining.GroupResult g : r.testGroups()) System.out.printf(Locale.ROOT, "  %-16s n %6d  accuracy %.4f%n", g.key(), g.n(), g.accuracy());
+            for (RobustTraining.GroupResult g : r.testGroups()) System.out.printf(Locale.ROOT, "  test  %-16s n %6d  accuracy %.4f%n", g.key(), g.n(), g.accuracy());
+            for (RobustTraining.GroupResult g : r.trainGroups()) System.out.printf(Locale.ROOT, "  train %-16s n %6d  accuracy %.4f%n", g.key(), g.n(), g.accuracy());
         }
         return 0;
     }
@@ -85,15 +113,20 @@ final class RobustTrainCommand implements Callable<Integer> {
         o.put("method", r.method().cliName()).put("groups", inUse.description());
         o.put("val_wga", JsonOut.finite(r.valWga())).put("val_avg_acc", JsonOut.finite(r.valAvg()));
         o.put("test_wga", JsonOut.finite(r.testWga())).put("test_avg_acc", JsonOut.finite(r.testAvg()));
-        ArrayNode groups = o.putArray("test_groups");
-        for (RobustTraining.GroupResult g : r.testGroups()) {
-            ObjectNode e = groups.addObject().put("y", g.key().y());
+        groups(o.putArray("test_groups"), r.testGroups());
+        o.put("train_avg_acc", JsonOut.finite(r.trainAvg()));
+        groups(o.putArray("train_groups"), r.trainGroups());
+        o.put("selected_step", r.selectedStep()).put("seconds", JsonOut.fixed(r.seconds(), 2));
+        return o;
+    }
+
+    private static void groups(ArrayNode out, List<RobustTraining.GroupResult> groups) {
+        for (RobustTraining.GroupResult g : groups) {
+            ObjectNode e = out.addObject().put("y", g.key().y());
             ArrayNode a = e.putArray("attributes");
             for (int v : g.key().attributes()) a.add(v);
             e.put("n", g.n()).put("acc", JsonOut.finite(g.accuracy()));
         }
-        o.put("selected_step", r.selectedStep()).put("seconds", JsonOut.fixed(r.seconds(), 2));
-        return o;
     }
 
     private void writePredictions(GroupTable t, RobustTraining.Result r) {

@@ -43,8 +43,24 @@ final class RobustXrmCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "steps per run, default: ${DEFAULT-VALUE} (XRM's ColorMNIST)")
     int steps = 1001;
 
-    @Option(names = "--model", paramLabel = "mlp", description = "the twins' model (an MLP, Xavier-initialised), default: ${DEFAULT-VALUE}")
+    @Option(names = "--model", paramLabel = "mlp|linear|torch-linear",
+            description = "the twins: an MLP of --hidden widths or a linear layer (Xavier-initialised, XRM's), or torch-linear (no bias, PyTorch's default init: the MAT toy's), default: ${DEFAULT-VALUE}")
     String model = "mlp";
+
+    @Option(names = "--optimizer", paramLabel = "adam|sgd", description = "adam (XRM's ColorMNIST) or plain sgd (the MAT toy's twins), default: ${DEFAULT-VALUE}")
+    String optimizer = "adam";
+
+    @Option(names = "--loss", paramLabel = "balanced|plain", description = "class-balanced cross-entropy (XRM's) or plain (the MAT toy's), default: ${DEFAULT-VALUE}")
+    String loss = "balanced";
+
+    @Option(names = "--lr", paramLabel = "X", description = "fixed instead of drawn from XRM's range 10^U(-5,-3)")
+    Double lr;
+
+    @Option(names = "--batch", paramLabel = "B", description = "fixed instead of drawn from XRM's range int(2^U(3,6))")
+    Integer batch;
+
+    @Option(names = "--wd", paramLabel = "X", description = "weight decay, fixed instead of drawn from XRM's range 10^U(-6,-3)")
+    Double wd;
 
     @Option(names = "--hidden", split = ",", paramLabel = "W,W...", description = "default: 390,390")
     int[] hidden = {390, 390};
@@ -70,12 +86,21 @@ final class RobustXrmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!model.equals("mlp")) throw new IllegalArgumentException("--model " + model + ": XRM's twins are MLPs here (--model mlp, --hidden)");
+        if (!model.equals("mlp") && !model.equals("linear") && !model.equals("torch-linear")) {
+            throw new IllegalArgumentException("--model " + model + ": XRM's twins are mlp (--hidden), linear or torch-linear");
+        }
+        if (!optimizer.equals("adam") && !optimizer.equals("sgd")) throw new IllegalArgumentException("--optimizer " + optimizer + ": not adam or sgd");
+        if (!loss.equals("balanced") && !loss.equals("plain")) throw new IllegalArgumentException("--loss " + loss + ": not balanced or plain");
         if (trials < 1 || steps < 1) throw new IllegalArgumentException("--trials and --steps must be >= 1");
+        if (lr != null && !(lr > 0) || batch != null && batch < 1 || wd != null && !(wd >= 0)) {
+            throw new IllegalArgumentException("--lr must be > 0, --batch >= 1 and --wd >= 0");
+        }
         AtomicFiles.checkWritable(out);
         GroupTable t = RobustData.load(data, seed, dataDir, noise);
         List<Xrm.Result> all = new ArrayList<>();
-        Xrm.Result r = Xrm.search(t, trials, steps, hidden, seed, threads.threads, json ? null : System.err, all);
+        Xrm.Options base = new Xrm.Options(steps, lr != null ? lr : Double.NaN, batch != null ? batch : 0, wd != null ? wd : Double.NaN,
+                model.equals("torch-linear") ? "torch-linear" : "mlp", model.equals("mlp") ? hidden : new int[0], seed, threads.threads, optimizer, loss.equals("balanced"));
+        Xrm.Result r = Xrm.search(t, trials, base, json ? null : System.err, all);
         if (r.degenerate()) {
             throw new IllegalArgumentException("every XRM run was degenerate (some class not split into two environments); try more --trials or --steps");
         }

@@ -26,6 +26,14 @@ public final class Init {
         return v;
     }
 
+    /** PyTorch's default for nn.Linear (kaiming_uniform with a = sqrt(5)): U(-b, b), b = 1 / sqrt(fanIn). */
+    public static float[] torchLinear(SplittableRandom rng, int fanIn, int fanOut) {
+        double b = 1 / Math.sqrt(fanIn);
+        float[] v = new float[fanIn * fanOut];
+        for (int i = 0; i < v.length; i++) v[i] = (float) ((rng.nextDouble() * 2 - 1) * b);
+        return v;
+    }
+
     public static float[] constant(int n, float value) {
         float[] v = new float[n];
         java.util.Arrays.fill(v, value);

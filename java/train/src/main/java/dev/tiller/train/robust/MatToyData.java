@@ -23,30 +23,35 @@ public final class MatToyData {
     private MatToyData() {}
 
     public static GroupTable make(long seed, double noise) {
+        return make(seed, noise, ROWS, DIM);
+    }
+
+    /** The same construction with other sizes: rows per split, dim features in all (tests use a small one). */
+    static GroupTable make(long seed, double noise, int rows, int dim) {
         if (!(noise >= 0) || Double.isInfinite(noise)) throw new IllegalArgumentException("mat-toy: noise sigma must be finite and >= 0, not " + noise);
         SplittableRandom rnd = new SplittableRandom(seed);
-        int n = 3 * ROWS;
+        int n = 3 * rows;
         GroupTable.Split[] split = new GroupTable.Split[n];
         int[] y = new int[n], a = new int[n];
-        float[] x = new float[n * DIM];
+        float[] x = new float[n * dim];
         GroupTable.Split[] order = {GroupTable.Split.TRAIN, GroupTable.Split.VAL, GroupTable.Split.TEST};
         double[] majority = {0.9, 0.5, 0.5};
         for (int s = 0; s < 3; s++) {
-            boolean[] minority = new boolean[ROWS];
-            int flips = (int) ((1 - majority[s]) * ROWS);  // truncated as the reference's int()
-            for (int i : Arrays.copyOf(Sampler.shuffle(Sampler.sequential(ROWS).epoch(0), rnd), flips)) minority[i] = true;
-            for (int i = 0; i < ROWS; i++) {
-                int r = s * ROWS + i, label = rnd.nextDouble() < 0.5 ? 1 : 0, sign = 2 * label - 1;
+            boolean[] minority = new boolean[rows];
+            int flips = (int) ((1 - majority[s]) * rows);  // truncated as the reference's int()
+            for (int i : Arrays.copyOf(Sampler.shuffle(Sampler.sequential(rows).epoch(0), rnd), flips)) minority[i] = true;
+            for (int i = 0; i < rows; i++) {
+                int r = s * rows + i, label = rnd.nextDouble() < 0.5 ? 1 : 0, sign = 2 * label - 1;
                 split[r] = order[s];
                 y[r] = label;
                 a[r] = minority[i] ? 1 - label : label;
-                x[r * DIM] = (float) ((0.12 * rnd.nextGaussian() - 1) * sign);
-                x[r * DIM + 1] = (float) (5 * (0.12 * rnd.nextGaussian() - 1) * sign * (minority[i] ? -1 : 1));
-                for (int j = 2; j < DIM; j++) x[r * DIM + j] = (float) (noise * rnd.nextGaussian());
+                x[r * dim] = (float) ((0.12 * rnd.nextGaussian() - 1) * sign);
+                x[r * dim + 1] = (float) (5 * (0.12 * rnd.nextGaussian() - 1) * sign * (minority[i] ? -1 : 1));
+                for (int j = 2; j < dim; j++) x[r * dim + j] = (float) (noise * rnd.nextGaussian());
             }
         }
         List<String> features = new ArrayList<>(List.of("core", "spurious"));
-        for (int j = 2; j < DIM; j++) features.add("noise" + (j - 2));
+        for (int j = 2; j < dim; j++) features.add("noise" + (j - 2));
         return new GroupTable("mat-toy", features, List.of("a"), split, y, a, x);
     }
 }

@@ -8,7 +8,8 @@ import java.util.Locale;
  * examples of every class / group (one random permutation, first come); RWY/RWG draw N examples
  * per epoch with replacement, with probability proportional to N / n_y or N / n_g; GroupDRO
  * samples like RWG and weights groups online; JTT trains ERM for T epochs, then re-initialises and
- * trains on the training set with its errors repeated `up` times.
+ * trains on the training set with its errors repeated `up` times. MAT ("The Pitfalls of
+ * Memorization") samples uniformly and shifts the training logits by held-out predictions.
  */
 public enum Method {
     ERM(Sampling.UNIFORM, "erm"),
@@ -17,7 +18,8 @@ public enum Method {
     RWY(Sampling.REWEIGHT_CLASSES, "erm"),
     RWG(Sampling.REWEIGHT_GROUPS, "erm"),
     GROUPDRO(Sampling.REWEIGHT_GROUPS, "groupdro"),
-    JTT(Sampling.UNIFORM, "erm");
+    JTT(Sampling.UNIFORM, "erm"),
+    MAT(Sampling.UNIFORM, "mat");
 
     public enum Sampling { UNIFORM, SUBSAMPLE_CLASSES, SUBSAMPLE_GROUPS, REWEIGHT_CLASSES, REWEIGHT_GROUPS }
 
@@ -38,6 +40,6 @@ public enum Method {
 
     public static Method parse(String name) {
         for (Method m : values()) if (m.cliName().equals(name)) return m;
-        throw new IllegalArgumentException("unknown method '" + name + "' (known: erm, suby, subg, rwy, rwg, groupdro, jtt)");
+        throw new IllegalArgumentException("unknown method '" + name + "' (known: erm, suby, subg, rwy, rwg, groupdro, jtt, mat)");
     }
 }

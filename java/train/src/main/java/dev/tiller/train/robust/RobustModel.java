@@ -3,6 +3,7 @@ package dev.tiller.train.robust;
 import dev.tiller.train.Graph;
 import dev.tiller.train.Tensor;
 import dev.tiller.train.algo.Classifier;
+import dev.tiller.train.nn.Init;
 import dev.tiller.train.nn.Linear;
 import dev.tiller.train.nn.Mlp;
 import dev.tiller.train.nn.Module;
@@ -13,7 +14,8 @@ import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
 /**
- * The classifiers of the robustness commands, by name: {@code linear}, {@code mlp} (hidden widths,
+ * The classifiers of the robustness commands, by name: {@code linear}, {@code torch-linear} (no
+ * bias, PyTorch's default initialisation: the MAT toy's Net), {@code mlp} (hidden widths,
  * ReLU), {@code cnn} (the small CNN, for features that are C x H x H images, C <= 3, H a multiple
  * of 4) and {@code toy} (BalancingGroups' ToyNet with its gammas, two classes).
  */
@@ -32,6 +34,10 @@ public final class RobustModel {
         switch (name) {
             case "linear": {
                 Linear m = new Linear(g, dim, classes, true, rng);
+                return new RobustModel(g, m, m::forward);
+            }
+            case "torch-linear": {
+                Linear m = new Linear(g, dim, classes, false, Init.torchLinear(rng, dim, classes));
                 return new RobustModel(g, m, m::forward);
             }
             case "mlp": {
@@ -59,7 +65,7 @@ public final class RobustModel {
                 return new RobustModel(g, m, m::forward);
             }
             default:
-                throw new IllegalArgumentException("unknown model '" + name + "' (known: linear, mlp, cnn, toy)");
+                throw new IllegalArgumentException("unknown model '" + name + "' (known: linear, torch-linear, mlp, cnn, toy)");
         }
     }
 

@@ -76,7 +76,7 @@ public final class RobustSweep {
                 for (int s = 0; s < seeds; s++) {
                     RobustTraining.Options o = new RobustTraining.Options(m, base.model(), base.hidden(), base.steps(), base.epochs(), hp.lr(), hp.wd(),
                             hp.batch(), base.optimizer(), hp.eta(), hp.jttEpochs(), hp.jttUp(), s, base.evalEvery(), base.threads(), base.toyGammas(),
-                            base.sampling());
+                            base.sampling(), base.extras());
                     RobustTraining.Result r = RobustTraining.run(t, inUse, reported, o, null);
                     Run run = new Run(m, trial, s, hp, r);
                     runs.add(run);

@@ -7,6 +7,7 @@ import dev.tiller.train.Tensor;
 import dev.tiller.train.Trainer;
 import dev.tiller.train.algo.Algorithm;
 import dev.tiller.train.algo.Algorithms;
+import dev.tiller.train.algo.Mat;
 import dev.tiller.train.data.Batch;
 import dev.tiller.train.data.Dataset;
 import dev.tiller.train.data.EpochBatches;
@@ -39,22 +40,51 @@ public final class RobustTraining {
 
     /**
      * steps = 0 means epochs (of the method's sampler) instead; evalEvery = 0 means once an epoch.
-     * optimizer: "sgd" (momentum 0.9, L2 weight decay; BalancingGroups) or "adam" (L2 weight decay).
+     * optimizer: "sgd" (momentum from extras, 0.9 by default as BalancingGroups; L2 weight decay) or "adam" (L2 weight decay).
      * jttEpochs and jttUp are JTT's T and up; toyGammas the ToyNet's (spurious, core, noise);
-     * sampling, when not null, replaces the method's own (XRM's GroupDRO samples uniformly).
+     * sampling, when not null, replaces the method's own (XRM's GroupDRO samples uniformly);
+     * extras the settings few runs change.
      */
     public record Options(Method method, String model, int[] hidden, long steps, int epochs, double lr, double weightDecay, int batch,
-            String optimizer, double eta, int jttEpochs, int jttUp, long seed, int evalEvery, int threads, float[] toyGammas, Method.Sampling sampling) {
+            String optimizer, double eta, int jttEpochs, int jttUp, long seed, int evalEvery, int threads, float[] toyGammas, Method.Sampling sampling,
+            Extras extras) {
+        public Options(Method method, String model, int[] hidden, long steps, int epochs, double lr, double weightDecay, int batch, String optimizer, double eta,
+                int jttEpochs, int jttUp, long seed, int evalEvery, int threads, float[] toyGammas, Method.Sampling sampling) {
+            this(method, model, hidden, steps, epochs, lr, weightDecay, batch, optimizer, eta, jttEpochs, jttUp, seed, evalEvery, threads, toyGammas, sampling,
+                    Extras.DEFAULT);
+        }
+
         public Method.Sampling samplingInUse() {
             return sampling != null ? sampling : method.sampling();
         }
+
+        public Options with(Extras e) {
+            return new Options(method, model, hidden, steps, epochs, lr, weightDecay, batch, optimizer, eta, jttEpochs, jttUp, seed, evalEvery, threads, toyGammas,
+                    sampling, e);
+        }
     }
+
+    /**
+     * momentum: SGD's (BalancingGroups: 0.9; the MAT toy: 0); selectLast: keep the last evaluated
+     * step instead of the best by validation worst-group accuracy (the MAT toy reports its last
+     * epoch); mat: MAT's inputs, null for the other methods.
+     */
+    public record Extras(double momentum, boolean selectLast, MatInputs mat) {
+        public static final Extras DEFAULT = new Extras(0.9, false, null);
+    }
+
+    /**
+     * MAT's inputs: held-out logits [table rows x K] (those of the train rows are read; XRM's, from
+     * ENVS.csv or a run of its own), the temperature tau, and where p(y | y-hat) is estimated
+     * ("full": the training set, "batch": each mini-batch).
+     */
+    public record MatInputs(float[] heldOut, double tau, String estimate) {}
 
     public record GroupResult(Groups.Key key, int n, double accuracy) {}
 
     /** Predictions of the selected parameters for every val and test row (rows in file order). */
     public record Result(Method method, double valWga, double valAvg, double testWga, double testAvg, List<GroupResult> testGroups,
-            long selectedStep, double seconds, MetricsTable curves, int[] predictedRows, int[] predictions) {}
+            long selectedStep, double seconds, MetricsTable curves, int[] predictedRows, int[] predictions, double trainAvg, List<GroupResult> trainGroups) {}
 
     public static Result run(GroupTable t, Groups inUse, Groups reported, Options o, PrintStream log) {
         long t0 = System.nanoTime();
@@ -62,6 +92,11 @@ public final class RobustTraining {
         int[] trainRows = t.rowsOf(GroupTable.Split.TRAIN), valRows = t.rowsOf(GroupTable.Split.VAL), testRows = t.rowsOf(GroupTable.Split.TEST);
         if (valRows.length == 0) throw new IllegalArgumentException(t.source() + ": the val split is empty (model selection needs it)");
         Dataset train = dataset(t, trainRows, inUse);
+        if (o.method() == Method.MAT) {
+            if (o.extras().mat() == null) throw new IllegalArgumentException("mat needs held-out logits: --groups ENVS.csv from tiller robust xrm, or an XRM run of its own");
+            float[] store = train.store(Mat.HELD_OUT, t.classes());
+            for (int i = 0; i < trainRows.length; i++) System.arraycopy(o.extras().mat().heldOut(), trainRows[i] * t.classes(), store, i * t.classes(), t.classes());
+        }
         try (Graph g = new Graph(o.threads())) {
             Run run = new Run(g, t, train, inUse, reported, valRows, testRows, o, log);
             run.train();
@@ -139,6 +174,10 @@ public final class RobustTraining {
         Map<String, String> hparams() {
             Map<String, String> hp = new LinkedHashMap<>();
             if (o.method() == Method.GROUPDRO) hp.put("eta", Double.toString(o.eta()));
+            if (o.method() == Method.MAT) {
+                hp.put("tau", Double.toString(o.extras().mat().tau()));
+                hp.put("estimate", o.extras().mat().estimate());
+            }
             return hp;
         }
 
@@ -160,7 +199,7 @@ public final class RobustTraining {
         Optimizer optimizer(RobustModel m) {
             List<ParamGroup> params = List.of(ParamGroup.of(m.module().parameters()));
             return switch (o.optimizer()) {
-                case "sgd" -> new Sgd(params, LrSchedule.constant(o.lr()), 0.9, o.weightDecay(), false);
+                case "sgd" -> new Sgd(params, LrSchedule.constant(o.lr()), o.extras().momentum(), o.weightDecay(), false);
                 case "adam" -> new Adam(params, LrSchedule.constant(o.lr()), 0.9, 0.999, 1e-8, o.weightDecay(), false);
                 default -> throw new IllegalArgumentException("unknown optimizer '" + o.optimizer() + "' (known: sgd, adam)");
             };
@@ -180,7 +219,7 @@ public final class RobustTraining {
             m.put("test_wga", worst(test));
             for (int k = 0; k < inUse.count(); k++) if (!Double.isNaN(val[k])) m.put("val_" + name(inUse.key(k)), val[k]);
             for (int k = 0; k < reported.count(); k++) if (!Double.isNaN(test[k])) m.put("test_" + name(reported.key(k)), test[k]);
-            if (valWga > bestWga || valWga == bestWga && valAvg >= bestAvg) {
+            if (o.extras().selectLast() || valWga > bestWga || valWga == bestWga && valAvg >= bestAvg) {
                 bestWga = valWga;
                 bestAvg = valAvg;
                 bestStep = step;
@@ -231,17 +270,23 @@ public final class RobustTraining {
         Result result(double seconds) {
             List<Tensor> ps = model.module().parameters();
             for (int i = 0; i < ps.size(); i++) ps.get(i).copyFrom(best[i]);
-            double[] val = accuracies(valRows, inUse), test = accuracies(testRows, reported);
-            List<GroupResult> groups = new ArrayList<>();
-            int[] n = new int[reported.count()];
-            for (int r : testRows) n[reported.of(r)]++;
-            for (int k = 0; k < reported.count(); k++) if (n[k] > 0) groups.add(new GroupResult(reported.key(k), n[k], test[k]));
+            int[] trainRows = t.rowsOf(GroupTable.Split.TRAIN);
+            double[] val = accuracies(valRows, inUse), test = accuracies(testRows, reported), tr = accuracies(trainRows, reported);
             int[] rows = new int[valRows.length + testRows.length];
             System.arraycopy(valRows, 0, rows, 0, valRows.length);
             System.arraycopy(testRows, 0, rows, valRows.length, testRows.length);
             Arrays.sort(rows);
-            return new Result(o.method(), worst(val), val[val.length - 1], worst(test), test[test.length - 1], groups, bestStep, seconds, curves, rows,
-                    predict(rows, null));
+            return new Result(o.method(), worst(val), val[val.length - 1], worst(test), test[test.length - 1], byGroup(testRows, test), bestStep, seconds, curves,
+                    rows, predict(rows, null), tr[tr.length - 1], byGroup(trainRows, tr));
+        }
+
+        /** The reported groups that have rows among these, with their accuracies. */
+        List<GroupResult> byGroup(int[] rows, double[] acc) {
+            int[] n = new int[reported.count()];
+            for (int r : rows) n[reported.of(r)]++;
+            List<GroupResult> groups = new ArrayList<>();
+            for (int k = 0; k < reported.count(); k++) if (n[k] > 0) groups.add(new GroupResult(reported.key(k), n[k], acc[k]));
+            return groups;
         }
     }
 

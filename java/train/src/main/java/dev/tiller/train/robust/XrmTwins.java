@@ -7,28 +7,37 @@ import dev.tiller.train.Tensor;
 import dev.tiller.train.algo.Algorithm;
 import dev.tiller.train.data.Batch;
 import dev.tiller.train.data.Dataset;
-import dev.tiller.train.nn.Mlp;
 
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * XRM's twin step as an Algorithm (algorithms.py XRM.update): both networks on the batch, held-in
  * logits (twin a for rows assigned to it, twin b for the others) under class-balanced
- * cross-entropy against the dynamic labels (the sum over the batch's classes of their mean loss);
+ * cross-entropy against the dynamic labels (the sum over the batch's classes of their mean loss;
+ * or the plain mean, as the twins of the MAT toy);
  * after the update, each row's label becomes the held-out twin's prediction with probability
  * (p_max - 1/K) K / (K - 1), from the logits of the same forward pass.
  */
 public final class XrmTwins implements Algorithm<Batch> {
     private final Graph g;
-    private final Mlp a, b;
+    private final UnaryOperator<Tensor> a, b;
     private final float[] assign;
     private final int k;
     private final Dataset train;
     private final SplittableRandom flips;
+    private final boolean balanced;
     private Tensor heldOut;
 
-    /** assign[i] = 1: training example i is held in for twin a (and out for b); labels of train change as rows flip. */
-    public XrmTwins(Graph g, Mlp a, Mlp b, float[] assign, int classes, Dataset train, SplittableRandom flips) {
+    /** a, b: the twins' forward passes. assign[i] = 1: training example i is held in for twin a (and out for b); labels of train change as rows flip. */
+    public XrmTwins(Graph g, UnaryOperator<Tensor> a, UnaryOperator<Tensor> b, float[] assign, int classes, Dataset train, SplittableRandom flips) {
+        this(g, a, b, assign, classes, train, flips, true);
+    }
+
+    /** balanced false: plain mean cross-entropy over the batch (the MAT toy's twins) instead of XRM's class-balanced sum. */
+    public XrmTwins(Graph g, UnaryOperator<Tensor> a, UnaryOperator<Tensor> b, float[] assign, int classes, Dataset train, SplittableRandom flips,
+            boolean balanced) {
+        this.balanced = balanced;
         this.g = g;
         this.a = a;
         this.b = b;
@@ -48,9 +57,9 @@ public final class XrmTwins implements Algorithm<Batch> {
             out[i] = 1 - in[i];
             count[batch.labels()[i]]++;
         }
-        for (int i = 0; i < m; i++) w[i] = 1f / count[batch.labels()[i]];
+        for (int i = 0; i < m; i++) w[i] = balanced ? 1f / count[batch.labels()[i]] : 1f / m;
         Tensor x = g.constant(batch.features(), m, batch.dim());
-        Tensor la = a.forward(x), lb = b.forward(x);
+        Tensor la = a.apply(x), lb = b.apply(x);
         Tensor mIn = g.constant(in, m, 1), mOut = g.constant(out, m, 1);
         Tensor heldIn = la.mul(mIn).add(lb.mul(mOut));
         heldOut = la.mul(mOut).add(lb.mul(mIn));

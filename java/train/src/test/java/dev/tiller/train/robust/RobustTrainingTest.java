@@ -70,8 +70,11 @@ class RobustTrainingTest {
         GroupTable t = spurious(1);
         List<String> seen = new ArrayList<>();
         double erm = Double.NaN;
+        float[] heldOut = Xrm.run(t, new Xrm.Options(300, 1e-2, 32, 0, new int[] {16}, 0, 1), null).heldOut();
         for (Method m : Method.values()) {
-            RobustTraining.Result r = RobustTraining.run(t, Groups.attributes(t), Groups.attributes(t), options(m, "mlp", 20, 0.05, 1e-4, 32), null);
+            RobustTraining.Options o = options(m, "mlp", 20, 0.05, 1e-4, 32);
+            if (m == Method.MAT) o = o.with(new RobustTraining.Extras(0.9, false, new RobustTraining.MatInputs(heldOut, 0.1, "full")));
+            RobustTraining.Result r = RobustTraining.run(t, Groups.attributes(t), Groups.attributes(t), o, null);
             assertTrue(r.testWga() >= 0 && r.testWga() <= r.testAvg(), m + ": " + r.testWga() + " / " + r.testAvg());
             assertEquals(400, r.predictions().length, "val and test rows");
             assertTrue(r.curves().rows().size() >= 2, m + " evaluates once an epoch");
@@ -82,7 +85,7 @@ class RobustTrainingTest {
             }
             seen.add(m.cliName());
         }
-        assertEquals(List.of("erm", "suby", "subg", "rwy", "rwg", "groupdro", "jtt"), seen);
+        assertEquals(List.of("erm", "suby", "subg", "rwy", "rwg", "groupdro", "jtt", "mat"), seen);
     }
 
     @Test

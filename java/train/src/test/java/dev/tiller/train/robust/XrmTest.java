@@ -86,7 +86,7 @@ class XrmTest {
             List<Tensor> params = new ArrayList<>(a.parameters());
             params.addAll(b.parameters());
             Optimizer opt = Adam.adam(List.of(ParamGroup.of(params)), 1e-3);
-            XrmTwins twins = new XrmTwins(g, a, b, new float[] {1, 0}, 2, d, rnd);
+            XrmTwins twins = new XrmTwins(g, a::forward, b::forward, new float[] {1, 0}, 2, d, rnd);
             int[] steps = {0};
             Trainer<Batch> t = new Trainer<Batch>(opt, 5)
                     .checkpoint(dir.resolve("x.safetensors"), 1, a.namedParameters()).onStep(s -> steps[0]++);
