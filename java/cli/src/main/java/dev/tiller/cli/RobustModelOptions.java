@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** What tiller robust train and sweep share: the model, the optimizer, GroupDRO's eta, where built-in data comes from. */
 final class RobustModelOptions {
-    @Option(names = "--model", paramLabel = "NAME", description = "linear, mlp, cnn or toy (BalancingGroups' ToyNet), default: ${DEFAULT-VALUE}")
+    @Option(names = "--model", paramLabel = "NAME", description = "linear, torch-linear (no bias, PyTorch's init: the MAT toy's), mlp, cnn or toy (BalancingGroups' ToyNet), default: ${DEFAULT-VALUE}")
     String model = "linear";
 
     @Option(names = "--hidden", split = ",", paramLabel = "W,W...", description = "hidden widths of --model mlp, default: 390,390")

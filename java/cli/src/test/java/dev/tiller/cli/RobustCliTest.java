@@ -151,6 +151,49 @@ class RobustCliTest {
     }
 
     @Test
+    void matTrainsOnHeldOutLogitsAndRefusesEnvironmentsWithoutThem() throws IOException {
+        Path t = table(), envs = dir.resolve("ENVS.csv"), out = dir.resolve("mat");
+        assertEquals(0, Tiller.run("robust", "xrm", "--data", t.toString(), "--out", envs.toString(), "--trials", "1", "--steps", "200", "--model", "torch-linear",
+                "--optimizer", "sgd", "--loss", "plain", "--lr", "0.05", "--batch", "400", "-t", "1").status());
+        String[] run = {"--method", "mat", "--model", "torch-linear", "--optimizer", "sgd", "--momentum", "0", "--lr", "0.05", "--batch", "400", "--steps", "100",
+            "--eval-every", "50", "-t", "1"};
+        JsonNode j = JSON.readTree(last(Tiller.run(concat(new String[] {"robust", "train", "--data", t.toString(), "--groups", envs.toString(), "--tau", "0.1",
+                "--mat-estimate", "batch", "--json"}, run))));
+        assertEquals("mat", j.get("method").asText());
+        assertTrue(j.get("groups").asText().startsWith("(y, env) from "), j.toString());
+        assertEquals(4, j.get("train_groups").size(), j.toString());
+        assertTrue(j.get("train_avg_acc").asDouble() > 0.5, j.toString());
+        // without an environments file MAT runs XRM itself and selects with its environments
+        JsonNode own = JSON.readTree(last(Tiller.run(concat(new String[] {"robust", "train", "--data", t.toString(), "--xrm-trials", "1", "--xrm-steps", "50",
+                "--json"}, run))));
+        assertTrue(own.get("groups").asText().startsWith("(y, env) from XRM's environments (flip rate "), own.toString());
+
+        List<String> lines = Files.readAllLines(envs);
+        assertEquals("row,split,env,ho_0,ho_1", lines.get(0));
+        String[][] bad = {
+            {"no ho", "row,split,env", "no held-out logits (columns ho_0..ho_1)"},
+            {"one ho", "row,split,env,ho_0", "1 held-out logit columns ho_*, but " + t + " has 2 classes"},
+            {"empty", null, "column ho_1: '' is not a number (train rows need their held-out logits)"},
+        };
+        for (String[] c : bad) {
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < lines.size(); i++) {
+                String[] f = lines.get(i).split(",", -1);
+                if (c[1] != null) s.append(String.join(",", java.util.Arrays.copyOf(f, c[1].split(",").length)));
+                else s.append(i == 1 ? String.join(",", f[0], f[1], f[2], f[3], "") : lines.get(i));
+                s.append('\n');
+            }
+            Path e = dir.resolve("bad-envs.csv");
+            Files.writeString(e, c[1] != null ? s.toString().replaceFirst("^[^\n]*", c[1]) : s.toString());
+            Tiller.Result r = Tiller.run(concat(new String[] {"robust", "train", "--data", t.toString(), "--groups", e.toString(), "--out", out.toString()}, run));
+            assertEquals(1, r.status(), c[0] + ": " + r.err());
+            assertTrue(r.err().contains(e.toString()) && r.err().contains(c[2]), c[0] + ": " + r.err());
+            assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
+            assertFalse(Files.exists(out), "nothing under --out");
+        }
+    }
+
+    @Test
     void sweepWritesResultsAndASummary() throws IOException {
         Path out = dir.resolve("sweep");
         Tiller.Result r = Tiller.run("robust", "sweep", "--data", table().toString(), "--methods", "erm,subg", "--trials", "2", "--seeds", "2",
