@@ -29,7 +29,7 @@ class TrainCliTest {
     void unknownAlgorithmsAndHyperParametersAreRefusedNamingWhatExists() {
         Tiller.Result algo = Tiller.run(mnist("--algo", "groupdrp"));
         assertEquals(2, algo.status(), algo.err());
-        assertTrue(algo.err().contains("--algo groupdrp: no such algorithm (known: erm, groupdro)"), algo.err());
+        assertTrue(algo.err().contains("--algo groupdrp: no such algorithm (known: erm, groupdro, mat)"), algo.err());
         Tiller.Result hp = Tiller.run(mnist("--epochs", "1", "--hparam", "eta=0.1"));
         assertEquals(1, hp.status(), hp.err());
         assertTrue(hp.err().contains("erm has no hyper-parameter eta"), hp.err());

@@ -33,6 +33,9 @@ public final class Mat implements Algorithm<Batch> {
         this.tau = hp.get("tau", 0.1);
         if (!(tau > 0) || Double.isInfinite(tau)) throw new IllegalArgumentException("mat: tau must be > 0, not " + tau);
         boolean full = hp.choice("estimate", "full", "batch").equals("full");
+        if (!train.hasStore(HELD_OUT)) {
+            throw new IllegalArgumentException("mat needs held-out logits for every training example (store '" + HELD_OUT + "'; tiller robust train fills it from ENVS.csv's ho_* columns)");
+        }
         this.heldOut = train.store(HELD_OUT, k);
         for (int i = 0; i < heldOut.length; i++) {
             if (!Float.isFinite(heldOut[i])) throw new IllegalArgumentException("mat: held-out logit " + i % k + " of training example " + i / k + " is " + heldOut[i]);

@@ -55,6 +55,11 @@ public final class Dataset {
         return r;
     }
 
+    /** Whether a per-example store of this name has been created. */
+    public boolean hasStore(String name) {
+        return stores.containsKey(name);
+    }
+
     /** A per-example store of width values (created zeroed on first use): store[i * width + j]. */
     public float[] store(String name, int width) {
         Integer w = widths.putIfAbsent(name, width);

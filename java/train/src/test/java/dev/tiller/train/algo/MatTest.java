@@ -62,6 +62,9 @@ class MatTest {
             }
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Algorithms.create("mat", fixed, d, Map.of("estimate", "epoch")));
             assertTrue(e.getMessage().contains("estimate=epoch is not one of full, batch"), e.getMessage());
+            Dataset none = new Dataset(new float[] {0, 0}, 1, new int[] {0, 1}, null, 2);
+            e = assertThrows(IllegalArgumentException.class, () -> Algorithms.create("mat", fixed, none, Map.of()));
+            assertTrue(e.getMessage().contains("mat needs held-out logits for every training example"), e.getMessage());
             d.store(Mat.HELD_OUT, 2)[3] = Float.NaN;
             e = assertThrows(IllegalArgumentException.class, () -> Algorithms.create("mat", fixed, d, Map.of()));
             assertTrue(e.getMessage().contains("held-out logit 1 of training example 1 is NaN"), e.getMessage());
