@@ -1,6 +1,7 @@
 package dev.tiller.cli;
 
 import dev.tiller.io.AtomicFiles;
+import dev.tiller.train.robust.Environments;
 import dev.tiller.train.robust.GroupTable;
 import dev.tiller.train.robust.Groups;
 import dev.tiller.train.robust.Method;
@@ -28,7 +29,7 @@ final class RobustSweepCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE|NAME", description = "a group table or a built-in data set: " + RobustData.BUILT_IN)
     String data;
 
-    @Option(names = "--methods", required = true, split = ",", paramLabel = "M,M...", description = "of erm, suby, subg, rwy, rwg, groupdro, jtt")
+    @Option(names = "--methods", required = true, split = ",", paramLabel = "M,M...", description = "of erm, suby, subg, rwy, rwg, groupdro, jtt, mat (with --groups ENVS.csv)")
     List<String> methods;
 
     @Option(names = "--trials", required = true, paramLabel = "N", description = "hyper-parameter draws per method")
@@ -72,6 +73,12 @@ final class RobustSweepCommand implements Callable<Integer> {
     @Option(names = "--jtt-ups", split = ",", paramLabel = "UP,UP...", description = "JTT's up, default: 4,5,6,20,50,100")
     int[] jttUps;
 
+    @Option(names = "--tau", paramLabel = "T", description = "MAT's temperature with --space balancing (--space xrm draws it), default: ${DEFAULT-VALUE}")
+    double tau = 0.1;
+
+    @Option(names = "--mat-estimate", paramLabel = "full|batch", description = "MAT: where p(y | y-hat) is estimated, default: ${DEFAULT-VALUE}")
+    String matEstimate = "full";
+
     @Option(names = "--data-seed", paramLabel = "S", description = "generated data and random splits, default: ${DEFAULT-VALUE}")
     long dataSeed = 0;
 
@@ -106,9 +113,14 @@ final class RobustSweepCommand implements Callable<Integer> {
         GroupTable t = RobustData.load(data, dataSeed, m.dataDir, m.noise);
         Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
         Files.createDirectories(out);
-        if (ms.contains(Method.MAT)) throw new IllegalArgumentException("--methods mat: sweep MAT with robust train (it needs held-out logits)");
+        if (!matEstimate.equals("full") && !matEstimate.equals("batch")) throw new IllegalArgumentException("--mat-estimate " + matEstimate + ": not full or batch");
+        RobustTraining.MatInputs mat = null;
+        if (ms.contains(Method.MAT)) {
+            if (groups == null || !RobustData.isEnvironmentsFile(groups)) throw new IllegalArgumentException("--methods mat needs --groups ENVS.csv (its held-out logits)");
+            mat = new RobustTraining.MatInputs(Environments.readHeldOut(Path.of(groups), t), tau, matEstimate);
+        }
         RobustTraining.Options base = new RobustTraining.Options(Method.ERM, m.model, m.hidden, steps, epochs, 0, 0, 1, m.optimizer, m.eta, 1, 1, 0, evalEvery,
-                threads.threads, m.gammas, m.sampling(), new RobustTraining.Extras(m.momentum, false, null));
+                threads.threads, m.gammas, m.sampling(), new RobustTraining.Extras(m.momentum, false, mat));
         List<RobustSweep.Run> done = new ArrayList<>();
         List<RobustSweep.Run> runs = RobustSweep.run(t, inUse, reported, ms, trials, seeds, searched, base, r -> {
             done.add(r);

@@ -168,6 +168,14 @@ class RobustCliTest {
                 "--json"}, run))));
         assertTrue(own.get("groups").asText().startsWith("(y, env) from XRM's environments (flip rate "), own.toString());
 
+        // a sweep of MAT draws tau from the reference's choices
+        Path sweep = dir.resolve("mat-sweep");
+        assertEquals(0, Tiller.run("robust", "sweep", "--data", t.toString(), "--groups", envs.toString(), "--methods", "mat", "--space", "xrm", "--trials", "3",
+                "--seeds", "1", "--steps", "20", "--model", "torch-linear", "--out", sweep.toString(), "-t", "1").status());
+        for (String row : Files.readAllLines(sweep.resolve("results.csv")).subList(1, 4)) assertTrue(List.of("0.001", "0.01", "0.1").contains(row.split(",")[7]), row);
+        Tiller.Result noEnvs = Tiller.run("robust", "sweep", "--data", t.toString(), "--methods", "mat", "--trials", "1", "--seeds", "1", "--out", sweep.toString());
+        assertTrue(noEnvs.status() == 1 && noEnvs.err().contains("--methods mat needs --groups ENVS.csv"), noEnvs.err());
+
         List<String> lines = Files.readAllLines(envs);
         assertEquals("row,split,env,ho_0,ho_1", lines.get(0));
         String[][] bad = {
@@ -217,7 +225,7 @@ class RobustCliTest {
             String[] f = row.split(",");
             assertTrue(Double.parseDouble(f[3]) >= 1e-5 && Double.parseDouble(f[3]) <= 1e-3, row);
             etas.add(f[6]);
-            assertTrue(List.of("0", "10", "20").contains(f[13]), "evaluated every 10 steps: " + row);
+            assertTrue(List.of("0", "10", "20").contains(f[14]), "evaluated every 10 steps: " + row);
         }
         assertEquals(3, etas.size(), "eta is drawn: " + xr);
         Tiller.Result mixed = Tiller.run("robust", "sweep", "--data", table().toString(), "--methods", "erm", "--trials", "1", "--seeds", "1", "--space", "xrm",

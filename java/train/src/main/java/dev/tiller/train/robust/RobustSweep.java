@@ -20,11 +20,11 @@ public final class RobustSweep {
     private RobustSweep() {}
 
     /** One trial's hyper-parameters. */
-    public record Draw(double lr, double wd, int batch, double eta, int jttEpochs, int jttUp) {}
+    public record Draw(double lr, double wd, int batch, double eta, double tau, int jttEpochs, int jttUp) {}
 
-    /** Where a trial's hyper-parameters come from; baseEta is the run's --eta, kept where the space does not draw it. */
+    /** Where a trial's hyper-parameters come from; baseEta and baseTau (GroupDRO's, MAT's) are kept where the space does not draw them. */
     public interface Space {
-        Draw draw(SplittableRandom rnd, double baseEta);
+        Draw draw(SplittableRandom rnd, double baseEta, double baseTau);
     }
 
     /** Choices drawn uniformly (train.py: lr {1e-5, 1e-4, 1e-3}, wd {1e-4 ... 1}, JTT up {4, 5, 6, 20, 50, 100}). */
@@ -35,25 +35,26 @@ public final class RobustSweep {
         }
 
         @Override
-        public Draw draw(SplittableRandom rnd, double baseEta) {
+        public Draw draw(SplittableRandom rnd, double baseEta, double baseTau) {
             double lr = lrs[rnd.nextInt(lrs.length)], wd = wds[rnd.nextInt(wds.length)];
             int batch = batches[rnd.nextInt(batches.length)], t = jttEpochs[rnd.nextInt(jttEpochs.length)], up = jttUps[rnd.nextInt(jttUps.length)];
-            return new Draw(lr, wd, batch, baseEta, t, up);
+            return new Draw(lr, wd, batch, baseEta, baseTau, t, up);
         }
     }
 
     /**
      * XRM's ColorMNIST ranges (hparams_registry.py): lr 10^U(-5,-3), batch int(2^U(3,6)), weight
-     * decay 10^U(-6,-3), GroupDRO eta 10^U(-3,-1); JTT is not part of XRM's search and keeps
-     * T 1, up 20.
+     * decay 10^U(-6,-3), GroupDRO eta 10^U(-3,-1); MAT's tau one of 0.001, 0.01, 0.1
+     * (Pitfalls-of-Memorization registry.py); JTT is not part of XRM's search and keeps T 1, up 20.
      */
     public record XrmColorMnist() implements Space {
         @Override
-        public Draw draw(SplittableRandom rnd, double baseEta) {
+        public Draw draw(SplittableRandom rnd, double baseEta, double baseTau) {
             double lr = Math.pow(10, -5 + 2 * rnd.nextDouble());
             int batch = (int) Math.pow(2, 3 + 3 * rnd.nextDouble());
             double wd = Math.pow(10, -6 + 3 * rnd.nextDouble()), eta = Math.pow(10, -3 + 2 * rnd.nextDouble());
-            return new Draw(lr, wd, batch, eta, 1, 20);
+            double tau = new double[] {0.001, 0.01, 0.1}[rnd.nextInt(3)];  // drawn last: the other draws stay as before tau existed
+            return new Draw(lr, wd, batch, eta, tau, 1, 20);
         }
     }
 
@@ -72,11 +73,14 @@ public final class RobustSweep {
         for (Method m : methods) {
             for (int trial = 0; trial < trials; trial++) {
                 // The draw depends on the method and trial only, so adding seeds or methods keeps the others' draws.
-                Draw hp = space.draw(new SplittableRandom(1_000_003L * (m.ordinal() + 1) + trial), base.eta());
+                RobustTraining.MatInputs mat = base.extras().mat();
+                Draw hp = space.draw(new SplittableRandom(1_000_003L * (m.ordinal() + 1) + trial), base.eta(), mat != null ? mat.tau() : 0.1);
+                RobustTraining.Extras extras = mat == null ? base.extras()
+                        : new RobustTraining.Extras(base.extras().momentum(), base.extras().selectLast(), new RobustTraining.MatInputs(mat.heldOut(), hp.tau(), mat.estimate()));
                 for (int s = 0; s < seeds; s++) {
                     RobustTraining.Options o = new RobustTraining.Options(m, base.model(), base.hidden(), base.steps(), base.epochs(), hp.lr(), hp.wd(),
                             hp.batch(), base.optimizer(), hp.eta(), hp.jttEpochs(), hp.jttUp(), s, base.evalEvery(), base.threads(), base.toyGammas(),
-                            base.sampling(), base.extras());
+                            base.sampling(), extras);
                     RobustTraining.Result r = RobustTraining.run(t, inUse, reported, o, null);
                     Run run = new Run(m, trial, s, hp, r);
                     runs.add(run);
@@ -96,6 +100,7 @@ public final class RobustSweep {
         String s = String.format(Locale.ROOT, "lr %.3g, wd %.3g, batch %d", hp.lr(), hp.wd(), hp.batch());
         if (m == Method.GROUPDRO) s += String.format(Locale.ROOT, ", eta %.3g", hp.eta());
         if (m == Method.JTT) s += ", T " + hp.jttEpochs() + ", up " + hp.jttUp();
+        if (m == Method.MAT) s += String.format(Locale.ROOT, ", tau %g", hp.tau());
         return s;
     }
 
@@ -137,12 +142,12 @@ public final class RobustSweep {
 
     /** results.csv: one row per (method, trial, seed). */
     public static String csv(List<Run> runs) {
-        StringBuilder s = new StringBuilder("method,trial,seed,lr,wd,batch,eta,jtt_epochs,jtt_up,val_wga,val_avg_acc,test_wga,test_avg_acc,selected_step,seconds\n");
+        StringBuilder s = new StringBuilder("method,trial,seed,lr,wd,batch,eta,tau,jtt_epochs,jtt_up,val_wga,val_avg_acc,test_wga,test_avg_acc,selected_step,seconds\n");
         for (Run r : runs) {
             RobustTraining.Result x = r.result();
             Draw hp = r.hp();
-            s.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%d,%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%d,%.2f%n", r.method().cliName(), r.trial(), r.seed(), hp.lr(), hp.wd(),
-                    hp.batch(), hp.eta(), hp.jttEpochs(), hp.jttUp(), x.valWga(), x.valAvg(), x.testWga(), x.testAvg(), x.selectedStep(), x.seconds()));
+            s.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%d,%s,%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%d,%.2f%n", r.method().cliName(), r.trial(), r.seed(), hp.lr(),
+                    hp.wd(), hp.batch(), hp.eta(), hp.tau(), hp.jttEpochs(), hp.jttUp(), x.valWga(), x.valAvg(), x.testWga(), x.testAvg(), x.selectedStep(), x.seconds()));
         }
         return s.toString();
     }

@@ -30,7 +30,7 @@ class RobustSweepTest {
         }
         String csv = RobustSweep.csv(runs);
         assertEquals(13, csv.split("\n").length);
-        assertTrue(csv.startsWith("method,trial,seed,lr,wd,batch,eta,jtt_epochs,jtt_up,val_wga,val_avg_acc,test_wga,test_avg_acc"));
+        assertTrue(csv.startsWith("method,trial,seed,lr,wd,batch,eta,tau,jtt_epochs,jtt_up,val_wga,val_avg_acc,test_wga,test_avg_acc"));
         String md = RobustSweep.markdown(s, "generated", "(y, a)", 3);
         assertTrue(md.contains("| erm |") && md.contains("| rwg |") && md.contains("+-"), md);
     }
@@ -43,11 +43,12 @@ class RobustSweepTest {
         java.util.Set<Integer> batches = new java.util.TreeSet<>();
         int n = 2000;
         for (int i = 0; i < n; i++) {
-            RobustSweep.Draw d = xrm.draw(rnd, 0.5);
+            RobustSweep.Draw d = xrm.draw(rnd, 0.5, 0.7);
             assertTrue(d.lr() >= 1e-5 && d.lr() <= 1e-3, d.toString());
             assertTrue(d.wd() >= 1e-6 && d.wd() <= 1e-3, d.toString());
             assertTrue(d.eta() >= 1e-3 && d.eta() <= 1e-1, d.toString());
             assertTrue(d.batch() >= 8 && d.batch() <= 63, d.toString());
+            assertTrue(d.tau() == 0.001 || d.tau() == 0.01 || d.tau() == 0.1, d.toString());
             batches.add(d.batch());
             sumLogLr += Math.log10(d.lr());
             sumLogEta += Math.log10(d.eta());
@@ -57,7 +58,9 @@ class RobustSweepTest {
         assertEquals(-2, sumLogEta / n, 0.06);
         assertEquals(8, batches.iterator().next());
         assertTrue(batches.size() > 40, batches.toString());
-        // the choices keep the run's eta
-        assertEquals(0.5, RobustSweep.Choices.balancingGroups().draw(rnd, 0.5).eta());
+        // the choices keep the run's eta and tau
+        RobustSweep.Draw kept = RobustSweep.Choices.balancingGroups().draw(rnd, 0.5, 0.7);
+        assertEquals(0.5, kept.eta());
+        assertEquals(0.7, kept.tau());
     }
 }
