@@ -74,8 +74,7 @@ final class RobustCorrelateCommand implements Callable<Integer> {
             Groups envs = Groups.environments(t, Environments.read(x.envs(), t), x.envs().toString());
             RobustTraining.Options o = options;
             if (o.method() == Method.MAT) {  // each trial's own held-out logits
-                RobustTraining.Extras e = o.extras();
-                o = o.with(new RobustTraining.Extras(e.momentum(), e.selectLast(), run.mat(Environments.readHeldOut(x.envs(), t))));
+                o = o.with(o.extras().withMat(run.mat(Environments.readHeldOut(x.envs(), t))));
             }
             RobustTraining.Result r = RobustTraining.run(t, envs, reported, o, null);
             done.add(new Outcome(x, r));

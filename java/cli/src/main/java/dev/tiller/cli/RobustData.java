@@ -2,6 +2,7 @@ package dev.tiller.cli;
 
 import dev.tiller.train.robust.AdultData;
 import dev.tiller.train.robust.ColorMnist;
+import dev.tiller.train.robust.CrmGaussData;
 import dev.tiller.train.robust.Environments;
 import dev.tiller.train.robust.GroupTable;
 import dev.tiller.train.robust.Groups;
@@ -16,10 +17,11 @@ import java.nio.file.Path;
  * toy, generated from the seed), adult (UCI Adult from ../shared/data/adult; the seed picks the
  * val rows), cmnist (XRM's Colored MNIST from the 10k / 10k MNIST of ../shared/data/mnist),
  * cfmnist (the same from Fashion-MNIST's 60k / 10k, Debian's dataset-fashion-mnist), mat-toy
- * (the interpretable experiment of "The Pitfalls of Memorization", noise sigma from --noise).
+ * (the interpretable experiment of "The Pitfalls of Memorization", noise sigma from --noise),
+ * crm-gauss (CRM's Waterbirds-like additive-energy Gaussian, every group present).
  */
 final class RobustData {
-    static final String BUILT_IN = "toy, adult, cmnist, cfmnist, mat-toy";
+    static final String BUILT_IN = "toy, adult, cmnist, cfmnist, mat-toy, crm-gauss";
 
     private RobustData() {}
 
@@ -41,6 +43,7 @@ final class RobustData {
         if (noise != null && !name.equals("mat-toy")) throw new IllegalArgumentException("--noise is mat-toy's, not " + name + "'s");
         return switch (name) {
             case "mat-toy" -> MatToyData.make(seed, noise != null ? noise : MatToyData.DEFAULT_NOISE);
+            case "crm-gauss" -> CrmGaussData.make(seed);
             case "toy" -> ToyData.make(seed);
             case "adult" -> AdultData.make(DataDirs.resolve(dataDir, "adult"), seed);
             case "cmnist" -> ColorMnist.make(DataDirs.resolve(dataDir, "mnist"), "train10k", "t10k", seed, "cmnist");

@@ -8,7 +8,7 @@ import dev.tiller.train.robust.RobustTraining;
 
 /** One training run's method and hyper-parameters: what tiller robust train and correlate share. */
 final class RobustRunOptions {
-    @Option(names = "--method", required = true, paramLabel = "M", description = "erm, suby, subg, rwy, rwg, groupdro, jtt or mat")
+    @Option(names = "--method", required = true, paramLabel = "M", description = "erm, suby, subg, rwy, rwg, groupdro, jtt, mat or crm")
     String method;
 
     @ArgGroup(exclusive = true)
@@ -54,6 +54,12 @@ final class RobustRunOptions {
             description = "the checkpoint kept: best validation worst-group accuracy (the papers' selection), or the last evaluated (the MAT toy's), default: ${DEFAULT-VALUE}")
     String select = "val-wga";
 
+    @Option(names = "--crm-bias", paramLabel = "star|hat", description = "CRM: predict with the post-hoc bias B* (CRM) or the learned B-hat, default: ${DEFAULT-VALUE}")
+    String crmBias = "star";
+
+    @Option(names = "--crm-prior", paramLabel = "uniform|train", description = "CRM: the test prior over groups, uniform (CRM) or the training one, default: ${DEFAULT-VALUE}")
+    String crmPrior = "uniform";
+
     /** The options of a run, after checking them and the model options. */
     RobustTraining.Options options(RobustModelOptions mo, int threads) {
         Method m = Method.parse(method);
@@ -63,8 +69,10 @@ final class RobustRunOptions {
         if (!select.equals("val-wga") && !select.equals("last")) throw new IllegalArgumentException("--select " + select + ": not val-wga or last");
         if (!matEstimate.equals("full") && !matEstimate.equals("batch")) throw new IllegalArgumentException("--mat-estimate " + matEstimate + ": not full or batch");
         if (!(tau > 0) || Double.isInfinite(tau)) throw new IllegalArgumentException("--tau must be > 0");
+        if (!crmBias.equals("star") && !crmBias.equals("hat")) throw new IllegalArgumentException("--crm-bias " + crmBias + ": not star or hat");
+        if (!crmPrior.equals("uniform") && !crmPrior.equals("train")) throw new IllegalArgumentException("--crm-prior " + crmPrior + ": not uniform or train");
         return new RobustTraining.Options(m, mo.model, mo.hidden, budget.steps, budget.epochs, lr, wd, batch, mo.optimizer, mo.eta, jttEpochs, jttUp, seed,
-                evalEvery, threads, mo.gammas, mo.sampling(), new RobustTraining.Extras(mo.momentum, select.equals("last"), null));
+                evalEvery, threads, mo.gammas, mo.sampling(), new RobustTraining.Extras(mo.momentum, select.equals("last"), null, crmBias, crmPrior));
     }
 
     /** MAT's inputs with these options' tau and estimate. */

@@ -83,12 +83,14 @@ final class RobustTrainCommand implements Callable<Integer> {
                 heldOut = x.heldOut();
                 inUse = groups == null ? Groups.environments(t, x.env(), "XRM's environments (flip rate " + x.flipRate() + ")") : RobustData.groups(groups, t);
             }
-            RobustTraining.Extras e = options.extras();
-            options = options.with(new RobustTraining.Extras(e.momentum(), e.selectLast(), run.mat(heldOut)));
+            options = options.with(options.extras().withMat(run.mat(heldOut)));
         } else {
             inUse = RobustData.groups(groups, t);
         }
         RobustTraining.Result r = RobustTraining.run(t, inUse, reported, options, json ? null : System.err);
+        if (!r.unseenGroups().isEmpty() && !json) {
+            System.err.println("warning: test groups absent from the train split: " + r.unseenGroups() + " (test_unseen_acc reports them)");
+        }
         ObjectNode result = result(r, inUse);
         if (predictions != null) writePredictions(t, r);
         if (out != null) {
@@ -104,6 +106,7 @@ final class RobustTrainCommand implements Callable<Integer> {
                     r.method().cliName(), r.testWga(), r.testAvg(), r.selectedStep(), r.valWga(), r.valAvg(), r.seconds());
             for (RobustTraining.GroupResult g : r.testGroups()) System.out.printf(Locale.ROOT, "  test  %-16s n %6d  accuracy %.4f%n", g.key(), g.n(), g.accuracy());
             for (RobustTraining.GroupResult g : r.trainGroups()) System.out.printf(Locale.ROOT, "  train %-16s n %6d  accuracy %.4f%n", g.key(), g.n(), g.accuracy());
+            if (!r.unseenGroups().isEmpty()) System.out.printf(Locale.ROOT, "  test accuracy on the groups absent from training %s: %.4f%n", r.unseenGroups(), r.testUnseenAcc());
         }
         return 0;
     }
@@ -114,6 +117,12 @@ final class RobustTrainCommand implements Callable<Integer> {
         o.put("val_wga", JsonOut.finite(r.valWga())).put("val_avg_acc", JsonOut.finite(r.valAvg()));
         o.put("test_wga", JsonOut.finite(r.testWga())).put("test_avg_acc", JsonOut.finite(r.testAvg()));
         groups(o.putArray("test_groups"), r.testGroups());
+        o.put("test_unseen_acc", JsonOut.finite(r.testUnseenAcc()));
+        ArrayNode unseen = o.putArray("unseen_groups");
+        for (Groups.Key k : r.unseenGroups()) {
+            ArrayNode a = unseen.addObject().put("y", k.y()).putArray("attributes");
+            for (int v : k.attributes()) a.add(v);
+        }
         o.put("train_avg_acc", JsonOut.finite(r.trainAvg()));
         groups(o.putArray("train_groups"), r.trainGroups());
         o.put("selected_step", r.selectedStep()).put("seconds", JsonOut.fixed(r.seconds(), 2));

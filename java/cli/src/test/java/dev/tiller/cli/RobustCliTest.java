@@ -202,6 +202,43 @@ class RobustCliTest {
     }
 
     @Test
+    void crmPredictsAGroupThatTrainingNeverSawAndReportsIt() throws IOException {
+        Path full = dir.resolve("cg.csv"), dropped = dir.resolve("cg-drop.csv");
+        assertEquals(0, Tiller.run("robust", "export", "--dataset", "crm-gauss", "--out", full.toString()).status());
+        List<String> lines = Files.readAllLines(full);
+        List<String> head = List.of(lines.get(0).split(","));
+        int s = head.indexOf("split"), y = head.indexOf("y"), a = head.indexOf("a");
+        StringBuilder kept = new StringBuilder(lines.get(0)).append('\n');
+        for (String l : lines.subList(1, lines.size())) {
+            String[] f = l.split(",");
+            if (f[s].equals("test") || !(f[y].equals("0") && f[a].equals("1"))) kept.append(l).append('\n');
+        }
+        Files.writeString(dropped, kept);
+        String[] run = {"robust", "train", "--data", dropped.toString(), "--model", "linear", "--optimizer", "adam", "--lr", "0.01", "--wd", "0", "--batch", "2000",
+            "--steps", "300", "--eval-every", "300", "--json", "-t", "1"};
+        JsonNode crm = JSON.readTree(last(Tiller.run(concat(run, new String[] {"--method", "crm"}))));
+        JsonNode hat = JSON.readTree(last(Tiller.run(concat(run, new String[] {"--method", "crm", "--crm-bias", "hat", "--crm-prior", "train"}))));
+        JsonNode erm = JSON.readTree(last(Tiller.run(concat(run, new String[] {"--method", "erm"}))));
+        for (JsonNode j : List.of(crm, hat, erm)) {
+            assertEquals("[{\"y\":0,\"attributes\":[1]}]", j.get("unseen_groups").toString(), j.toString());
+            double unseen = j.get("test_unseen_acc").asDouble();
+            JsonNode g = j.get("test_groups").get(1);  // y=0 a=[1]
+            assertEquals(g.get("acc").asDouble(), unseen, 1e-12, "the unseen group's accuracy: " + j);
+        }
+        assertTrue(crm.get("test_unseen_acc").asDouble() > erm.get("test_unseen_acc").asDouble(), crm + " vs " + erm);
+        assertNotEquals(crm.get("test_unseen_acc").asDouble(), hat.get("test_unseen_acc").asDouble());
+        Tiller.Result none = Tiller.run("robust", "train", "--data", writeNoAttributes().toString(), "--method", "crm", "--steps", "5");
+        assertEquals(1, none.status());
+        assertTrue(none.err().contains("has no attribute columns"), none.err());
+    }
+
+    Path writeNoAttributes() throws IOException {
+        Path p = dir.resolve("plain.csv");
+        Files.writeString(p, "split,y,x\ntrain,0,0.1\ntrain,1,0.9\nval,0,0.2\nval,1,0.8\ntest,0,0\ntest,1,1\n");
+        return p;
+    }
+
+    @Test
     void sweepWritesResultsAndASummary() throws IOException {
         Path out = dir.resolve("sweep");
         Tiller.Result r = Tiller.run("robust", "sweep", "--data", table().toString(), "--methods", "erm,subg", "--trials", "2", "--seeds", "2",

@@ -209,6 +209,29 @@ public final class GroupTable {
         return n;
     }
 
+    /**
+     * This table without the train and val rows of one group (y and attribute values): a
+     * compositional scenario, where the group appears at test only (CRM's launcher.py drop_group).
+     */
+    public GroupTable withoutGroup(int groupY, int[] groupAttributes) {
+        int na = attributeNames.size(), d = dim();
+        IntList keep = new IntList();
+        for (int r = 0; r < y.length; r++) {
+            boolean member = y[r] == groupY && Arrays.equals(attributes(r), groupAttributes);
+            if (!member || split[r] == Split.TEST) keep.add(r);
+        }
+        int[] rows = keep.toArray();
+        Split[] s = new Split[rows.length];
+        int[] ys = new int[rows.length], as = new int[rows.length * na];
+        for (int i = 0; i < rows.length; i++) {
+            s[i] = split[rows[i]];
+            ys[i] = y[rows[i]];
+            System.arraycopy(attributes, rows[i] * na, as, i * na, na);
+        }
+        return new GroupTable(source + " without y=" + groupY + " a=" + Arrays.toString(groupAttributes) + " in train and val", featureNames, attributeNames, s, ys,
+                as, features(rows));
+    }
+
     /** The rows of a split, in file order. */
     public int[] rowsOf(Split s) {
         int[] out = new int[count(s)];

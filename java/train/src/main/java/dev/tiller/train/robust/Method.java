@@ -9,7 +9,8 @@ import java.util.Locale;
  * per epoch with replacement, with probability proportional to N / n_y or N / n_g; GroupDRO
  * samples like RWG and weights groups online; JTT trains ERM for T epochs, then re-initialises and
  * trains on the training set with its errors repeated `up` times. MAT ("The Pitfalls of
- * Memorization") samples uniformly and shifts the training logits by held-out predictions.
+ * Memorization") samples uniformly and shifts the training logits by held-out predictions; CRM
+ * ("Compositional Risk Minimization") trains an additive energy classifier over the groups.
  */
 public enum Method {
     ERM(Sampling.UNIFORM, "erm"),
@@ -19,7 +20,8 @@ public enum Method {
     RWG(Sampling.REWEIGHT_GROUPS, "erm"),
     GROUPDRO(Sampling.REWEIGHT_GROUPS, "groupdro"),
     JTT(Sampling.UNIFORM, "erm"),
-    MAT(Sampling.UNIFORM, "mat");
+    MAT(Sampling.UNIFORM, "mat"),
+    CRM(Sampling.UNIFORM, "crm");
 
     public enum Sampling { UNIFORM, SUBSAMPLE_CLASSES, SUBSAMPLE_GROUPS, REWEIGHT_CLASSES, REWEIGHT_GROUPS }
 
@@ -40,6 +42,6 @@ public enum Method {
 
     public static Method parse(String name) {
         for (Method m : values()) if (m.cliName().equals(name)) return m;
-        throw new IllegalArgumentException("unknown method '" + name + "' (known: erm, suby, subg, rwy, rwg, groupdro, jtt, mat)");
+        throw new IllegalArgumentException("unknown method '" + name + "' (known: erm, suby, subg, rwy, rwg, groupdro, jtt, mat, crm)");
     }
 }

@@ -24,7 +24,7 @@ public final class RobustModel {
     private final UnaryOperator<Tensor> forward;
     private final Graph graph;
 
-    private RobustModel(Graph graph, Module module, UnaryOperator<Tensor> forward) {
+    RobustModel(Graph graph, Module module, UnaryOperator<Tensor> forward) {
         this.graph = graph;
         this.module = module;
         this.forward = forward;

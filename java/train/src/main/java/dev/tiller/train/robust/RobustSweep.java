@@ -76,7 +76,7 @@ public final class RobustSweep {
                 RobustTraining.MatInputs mat = base.extras().mat();
                 Draw hp = space.draw(new SplittableRandom(1_000_003L * (m.ordinal() + 1) + trial), base.eta(), mat != null ? mat.tau() : 0.1);
                 RobustTraining.Extras extras = mat == null ? base.extras()
-                        : new RobustTraining.Extras(base.extras().momentum(), base.extras().selectLast(), new RobustTraining.MatInputs(mat.heldOut(), hp.tau(), mat.estimate()));
+                        : base.extras().withMat(new RobustTraining.MatInputs(mat.heldOut(), hp.tau(), mat.estimate()));
                 for (int s = 0; s < seeds; s++) {
                     RobustTraining.Options o = new RobustTraining.Options(m, base.model(), base.hidden(), base.steps(), base.epochs(), hp.lr(), hp.wd(),
                             hp.batch(), base.optimizer(), hp.eta(), hp.jttEpochs(), hp.jttUp(), s, base.evalEvery(), base.threads(), base.toyGammas(),

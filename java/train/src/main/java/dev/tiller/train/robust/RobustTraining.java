@@ -67,10 +67,19 @@ public final class RobustTraining {
     /**
      * momentum: SGD's (BalancingGroups: 0.9; the MAT toy: 0); selectLast: keep the last evaluated
      * step instead of the best by validation worst-group accuracy (the MAT toy reports its last
-     * epoch); mat: MAT's inputs, null for the other methods.
+     * epoch); mat: MAT's inputs, null for the other methods; crmBias ("star": the post-hoc B*, or
+     * "hat": the learned B-hat) and crmPrior ("uniform" or "train") choose CRM's prediction.
      */
-    public record Extras(double momentum, boolean selectLast, MatInputs mat) {
-        public static final Extras DEFAULT = new Extras(0.9, false, null);
+    public record Extras(double momentum, boolean selectLast, MatInputs mat, String crmBias, String crmPrior) {
+        public static final Extras DEFAULT = new Extras(0.9, false, null, "star", "uniform");
+
+        public Extras(double momentum, boolean selectLast, MatInputs mat) {
+            this(momentum, selectLast, mat, "star", "uniform");
+        }
+
+        public Extras withMat(MatInputs m) {
+            return new Extras(momentum, selectLast, m, crmBias, crmPrior);
+        }
     }
 
     /**
@@ -84,7 +93,8 @@ public final class RobustTraining {
 
     /** Predictions of the selected parameters for every val and test row (rows in file order). */
     public record Result(Method method, double valWga, double valAvg, double testWga, double testAvg, List<GroupResult> testGroups,
-            long selectedStep, double seconds, MetricsTable curves, int[] predictedRows, int[] predictions, double trainAvg, List<GroupResult> trainGroups) {}
+            long selectedStep, double seconds, MetricsTable curves, int[] predictedRows, int[] predictions, double trainAvg, List<GroupResult> trainGroups,
+            double testUnseenAcc, List<Groups.Key> unseenGroups) {}
 
     public static Result run(GroupTable t, Groups inUse, Groups reported, Options o, PrintStream log) {
         long t0 = System.nanoTime();
@@ -129,6 +139,7 @@ public final class RobustTraining {
         long bestStep = -1, stepOffset;
         double lossSum;
         int lossCount;
+        Crm.Setup crm;  // CRM's groups, prior and model; null for the other methods
 
         Run(Graph g, GroupTable t, Dataset train, Groups inUse, Groups reported, int[] valRows, int[] testRows, Options o, PrintStream log) {
             this.g = g;
@@ -144,10 +155,18 @@ public final class RobustTraining {
 
         void train() {
             SplittableRandom init = new SplittableRandom(o.seed());
-            model = RobustModel.create(g, o.model(), t.dim(), t.classes(), o.hidden(), o.toyGammas(), init);
             Sampler sampler = Balancing.sampler(o.samplingInUse(), train, o.seed());
             int perEpoch = new Loader(train, sampler, o.batch(), false).epoch(0).size();
             long total = o.steps() > 0 ? o.steps() : (long) o.epochs() * perEpoch;
+            if (o.method() == Method.CRM) {
+                crm = new Crm.Setup(t, t.rowsOf(GroupTable.Split.TRAIN));
+                CrmModel m = new CrmModel(g, t.dim(), crm.cards, crmTrunk(), init);
+                crm.model = m;
+                model = new RobustModel(g, m, m::classScores);
+                stage(sampler, total, new Crm(m, crm.groupOfExample, crm.logPrior));
+                return;
+            }
+            model = RobustModel.create(g, o.model(), t.dim(), t.classes(), o.hidden(), o.toyGammas(), init);
             if (o.method() != Method.JTT) {
                 stage(sampler, total, Algorithms.create(o.method().algorithm(), model.classifier(), train, hparams()));
                 return;
@@ -169,6 +188,15 @@ public final class RobustTraining {
             model = RobustModel.create(g, o.model(), t.dim(), t.classes(), o.hidden(), o.toyGammas(), new SplittableRandom(o.seed() ^ 0x77777777L));
             stage(Sampler.subsampled(Balancing.upsampled(wrong, o.jttUp()), o.seed() + 1), total - stepOffset,
                     Algorithms.create("erm", model.classifier(), train, Map.of()));
+        }
+
+        /** CRM's features: the input itself (--model linear) or an MLP trunk of the hidden widths (--model mlp). */
+        int[] crmTrunk() {
+            return switch (o.model()) {
+                case "linear" -> new int[0];
+                case "mlp" -> o.hidden();
+                default -> throw new IllegalArgumentException("crm: --model " + o.model() + " is not an additive energy model's trunk (linear or mlp)");
+            };
         }
 
         Map<String, String> hparams() {
@@ -270,14 +298,26 @@ public final class RobustTraining {
         Result result(double seconds) {
             List<Tensor> ps = model.module().parameters();
             for (int i = 0; i < ps.size(); i++) ps.get(i).copyFrom(best[i]);
+            if (crm != null) crm.chooseInference(o.extras(), t, g);
             int[] trainRows = t.rowsOf(GroupTable.Split.TRAIN);
             double[] val = accuracies(valRows, inUse), test = accuracies(testRows, reported), tr = accuracies(trainRows, reported);
             int[] rows = new int[valRows.length + testRows.length];
             System.arraycopy(valRows, 0, rows, 0, valRows.length);
             System.arraycopy(testRows, 0, rows, valRows.length, testRows.length);
             Arrays.sort(rows);
-            return new Result(o.method(), worst(val), val[val.length - 1], worst(test), test[test.length - 1], byGroup(testRows, test), bestStep, seconds, curves,
-                    rows, predict(rows, null), tr[tr.length - 1], byGroup(trainRows, tr));
+            // groups of the test split that training never saw (CRM's compositional shift)
+            List<GroupResult> testGroups = byGroup(testRows, test), trainGroups = byGroup(trainRows, tr);
+            List<Groups.Key> unseen = new ArrayList<>();
+            double ok = 0;
+            int n = 0;
+            for (GroupResult gr : testGroups) {
+                if (trainGroups.stream().anyMatch(x -> x.key().equals(gr.key()))) continue;
+                unseen.add(gr.key());
+                ok += gr.accuracy() * gr.n();
+                n += gr.n();
+            }
+            return new Result(o.method(), worst(val), val[val.length - 1], worst(test), test[test.length - 1], testGroups, bestStep, seconds, curves,
+                    rows, predict(rows, null), tr[tr.length - 1], trainGroups, n == 0 ? Double.NaN : ok / n, unseen);
         }
 
         /** The reported groups that have rows among these, with their accuracies. */
