@@ -50,6 +50,9 @@ final class RobustCorrelateCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    RobustMethodOption method;
+
+    @Mixin
     RobustRunOptions run;
 
     @Mixin
@@ -64,7 +67,7 @@ final class RobustCorrelateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RobustTraining.Options options = run.options(mo, threads.threads);
+        RobustTraining.Options options = run.options(method.parse(), mo, threads.threads);
         if (out != null) AtomicFiles.checkWritable(out);
         List<Trial> list = readIndex(trials.resolve("trials.csv"));
         GroupTable t = RobustData.load(data, dataSeed, mo.dataDir, mo.noise);

@@ -6,11 +6,8 @@ import picocli.CommandLine.Option;
 import dev.tiller.train.robust.Method;
 import dev.tiller.train.robust.RobustTraining;
 
-/** One training run's method and hyper-parameters: what tiller robust train and correlate share. */
+/** One training run's hyper-parameters: what tiller robust train, correlate and crm-scenarios share. */
 final class RobustRunOptions {
-    @Option(names = "--method", required = true, paramLabel = "M", description = "erm, suby, subg, rwy, rwg, groupdro, jtt, mat or crm")
-    String method;
-
     @ArgGroup(exclusive = true)
     Budget budget = new Budget();
 
@@ -60,9 +57,8 @@ final class RobustRunOptions {
     @Option(names = "--crm-prior", paramLabel = "uniform|train", description = "CRM: the test prior over groups, uniform (CRM) or the training one, default: ${DEFAULT-VALUE}")
     String crmPrior = "uniform";
 
-    /** The options of a run, after checking them and the model options. */
-    RobustTraining.Options options(RobustModelOptions mo, int threads) {
-        Method m = Method.parse(method);
+    /** The options of a run of method m, after checking them and the model options. */
+    RobustTraining.Options options(Method m, RobustModelOptions mo, int threads) {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1");
         if (budget.steps < 0 || budget.epochs < 1) throw new IllegalArgumentException("--steps and --epochs must be >= 1");
         mo.check();

@@ -41,6 +41,9 @@ final class RobustTrainCommand implements Callable<Integer> {
     String groups;
 
     @Mixin
+    RobustMethodOption method;
+
+    @Mixin
     RobustRunOptions run;
 
     @Option(names = "--xrm-trials", paramLabel = "N", description = "MAT without --groups ENVS.csv: XRM draws for the held-out logits, default: ${DEFAULT-VALUE}")
@@ -66,7 +69,7 @@ final class RobustTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RobustTraining.Options options = run.options(mo, threads.threads);
+        RobustTraining.Options options = run.options(method.parse(), mo, threads.threads);
         if (predictions != null) AtomicFiles.checkWritable(predictions);
         GroupTable t = RobustData.load(data, run.seed, mo.dataDir, mo.noise);
         Groups reported = RobustData.reported(t), inUse;

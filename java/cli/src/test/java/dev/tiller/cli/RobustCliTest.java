@@ -232,6 +232,25 @@ class RobustCliTest {
         assertTrue(none.err().contains("has no attribute columns"), none.err());
     }
 
+    @Test
+    void crmScenariosDropEachGroupInTurn() throws IOException {
+        Path out = dir.resolve("scen");
+        Tiller.Result r = Tiller.run("robust", "crm-scenarios", "--data", "crm-gauss", "--out", out.toString(), "--methods", "crm,crm-bhat-train,erm", "--seeds", "1",
+                "--model", "linear", "--optimizer", "adam", "--lr", "0.01", "--wd", "0", "--batch", "2000", "--steps", "100", "--eval-every", "100", "-t", "1");
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+        assertEquals("dropped_y,dropped_attributes,method,seed,test_avg_acc,test_balanced_acc,test_wga,test_unseen_acc,val_wga,selected_step,seconds", rows.get(0));
+        assertEquals(1 + 4 * 3, rows.size());
+        assertTrue(rows.get(1).startsWith("0,0,crm,0,"), rows.get(1));
+        String md = Files.readString(out.resolve("summary.md"));
+        assertEquals(md, r.out());
+        for (String m : List.of("| crm |", "| crm-bhat-train |", "| erm |", "| y=1 a=[1] |")) assertTrue(md.contains(m), m + " in " + md);
+        Tiller.Result bad = Tiller.run("robust", "crm-scenarios", "--data", "crm-gauss", "--out", dir.resolve("bad").toString(), "--methods", "crm,mat");
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains("crm-scenarios: mat is not one of its methods"), bad.err());
+        assertFalse(Files.exists(dir.resolve("bad")), "nothing under --out");
+    }
+
     Path writeNoAttributes() throws IOException {
         Path p = dir.resolve("plain.csv");
         Files.writeString(p, "split,y,x\ntrain,0,0.1\ntrain,1,0.9\nval,0,0.2\nval,1,0.8\ntest,0,0\ntest,1,1\n");
