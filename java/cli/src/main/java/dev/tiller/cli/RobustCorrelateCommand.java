@@ -50,6 +50,9 @@ final class RobustCorrelateCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    GeneratorOptions gen;
+
+    @Mixin
     RobustMethodOption method;
 
     @Mixin
@@ -70,7 +73,7 @@ final class RobustCorrelateCommand implements Callable<Integer> {
         RobustTraining.Options options = run.options(method.parse(), mo, threads.threads);
         if (out != null) AtomicFiles.checkWritable(out);
         List<Trial> list = readIndex(trials.resolve("trials.csv"));
-        GroupTable t = RobustData.load(data, dataSeed, mo.dataDir, mo.noise);
+        GroupTable t = RobustData.load(data, dataSeed, mo.dataDir, gen);
         Groups reported = RobustData.reported(t);
         List<Outcome> done = new ArrayList<>();
         for (Trial x : list) {

@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * val rows), cmnist (XRM's Colored MNIST from the 10k / 10k MNIST of ../shared/data/mnist),
  * cfmnist (the same from Fashion-MNIST's 60k / 10k, Debian's dataset-fashion-mnist), mat-toy
  * (the interpretable experiment of "The Pitfalls of Memorization", noise sigma from --noise),
- * crm-gauss (CRM's Waterbirds-like additive-energy Gaussian, every group present).
+ * crm-gauss (CRM's Waterbirds-like additive-energy Gaussian, every group present; with
+ * --attributes, its group-complexity data).
  */
 final class RobustData {
     static final String BUILT_IN = "toy, adult, cmnist, cfmnist, mat-toy, crm-gauss";
@@ -27,23 +28,24 @@ final class RobustData {
 
     /**
      * dataDir: where a built-in data set's source files are (null: its folder of ../shared/data or
-     * TILLER_DATA); noise: mat-toy's sigma (null: its default), refused for any other data.
+     * TILLER_DATA); gen: the knobs of the generated ones, each refused for any other data.
      */
-    static GroupTable load(String fileOrName, long seed, Path dataDir, Double noise) {
+    static GroupTable load(String fileOrName, long seed, Path dataDir, GeneratorOptions gen) {
         Path p = Path.of(fileOrName);
         if (Files.isRegularFile(p)) {
-            if (noise != null) throw new IllegalArgumentException("--noise is mat-toy's; " + fileOrName + " is a file");
+            gen.check(p.toString());
             return GroupTable.read(p);
         }
         if (Files.exists(p)) throw new IllegalArgumentException(fileOrName + " is not a file");
-        return builtIn(fileOrName, seed, dataDir, noise);
+        return builtIn(fileOrName, seed, dataDir, gen);
     }
 
-    static GroupTable builtIn(String name, long seed, Path dataDir, Double noise) {
-        if (noise != null && !name.equals("mat-toy")) throw new IllegalArgumentException("--noise is mat-toy's, not " + name + "'s");
+    static GroupTable builtIn(String name, long seed, Path dataDir, GeneratorOptions gen) {
+        gen.check(name);
         return switch (name) {
-            case "mat-toy" -> MatToyData.make(seed, noise != null ? noise : MatToyData.DEFAULT_NOISE);
-            case "crm-gauss" -> CrmGaussData.make(seed);
+            case "mat-toy" -> MatToyData.make(seed, gen.noise != null ? gen.noise : MatToyData.DEFAULT_NOISE);
+            case "crm-gauss" -> gen.attributes == null ? CrmGaussData.make(seed)
+                    : CrmGaussData.groupComplexity(seed, gen.attributes, gen.categories != null ? gen.categories : 5, gen.meanScale != null ? gen.meanScale : 1.0);
             case "toy" -> ToyData.make(seed);
             case "adult" -> AdultData.make(DataDirs.resolve(dataDir, "adult"), seed);
             case "cmnist" -> ColorMnist.make(DataDirs.resolve(dataDir, "mnist"), "train10k", "t10k", seed, "cmnist");

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tiller robust export --dataset NAME --out F.csv[.gz]}: a built-in data set as a group table. */
@@ -20,15 +21,15 @@ final class RobustExportCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "the source files of the data set (default: its folder of ../shared/data, or TILLER_DATA)")
     Path dataDir;
 
-    @Option(names = "--noise", paramLabel = "SIGMA", description = "mat-toy: the std of its example-specific noise features (default 0.5)")
-    Double noise;
-
     @Option(names = "--seed", paramLabel = "S", description = "for generated data and random splits, default: ${DEFAULT-VALUE}")
     long seed = 0;
 
+    @Mixin
+    GeneratorOptions gen;
+
     @Override
     public Integer call() {
-        GroupTable t = RobustData.builtIn(dataset, seed, dataDir, noise);
+        GroupTable t = RobustData.builtIn(dataset, seed, dataDir, gen);
         t.write(out);
         System.err.printf("wrote %s: %d rows (train %d, val %d, test %d), %d features, %d classes%n", out, t.rows(),
                 t.count(GroupTable.Split.TRAIN), t.count(GroupTable.Split.VAL),

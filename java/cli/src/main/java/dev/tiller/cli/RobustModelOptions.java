@@ -28,9 +28,6 @@ final class RobustModelOptions {
     @Option(names = "--gammas", split = ",", paramLabel = "SPU,CORE,NOISE", description = "--model toy: feature speeds, default: 4,1,2")
     float[] gammas = {4f, 1f, 2f};
 
-    @Option(names = "--noise", paramLabel = "SIGMA", description = "mat-toy: the std of its example-specific noise features (default 0.5)")
-    Double noise;
-
     @Option(names = "--data-dir", paramLabel = "DIR", description = "the source files of a built-in data set (default: its folder of ../shared/data, or TILLER_DATA)")
     Path dataDir;
 

@@ -83,6 +83,9 @@ final class RobustSweepCommand implements Callable<Integer> {
     long dataSeed = 0;
 
     @Mixin
+    GeneratorOptions gen;
+
+    @Mixin
     RobustModelOptions m;
 
     @Mixin
@@ -110,7 +113,7 @@ final class RobustSweepCommand implements Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("--space " + space + ": not balancing or xrm");
         };
-        GroupTable t = RobustData.load(data, dataSeed, m.dataDir, m.noise);
+        GroupTable t = RobustData.load(data, dataSeed, m.dataDir, gen);
         Groups inUse = RobustData.groups(groups, t), reported = RobustData.reported(t);
         Files.createDirectories(out);
         if (!matEstimate.equals("full") && !matEstimate.equals("batch")) throw new IllegalArgumentException("--mat-estimate " + matEstimate + ": not full or batch");

@@ -41,6 +41,9 @@ final class RobustTrainCommand implements Callable<Integer> {
     String groups;
 
     @Mixin
+    GeneratorOptions gen;
+
+    @Mixin
     RobustMethodOption method;
 
     @Mixin
@@ -71,7 +74,7 @@ final class RobustTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RobustTraining.Options options = run.options(method.parse(), mo, threads.threads);
         if (predictions != null) AtomicFiles.checkWritable(predictions);
-        GroupTable t = RobustData.load(data, run.seed, mo.dataDir, mo.noise);
+        GroupTable t = RobustData.load(data, run.seed, mo.dataDir, gen);
         Groups reported = RobustData.reported(t), inUse;
         if (options.method() == Method.MAT) {
             // Held-out logits from the environments file, or from an XRM run of its own whose

@@ -65,9 +65,6 @@ final class RobustXrmCommand implements Callable<Integer> {
     @Option(names = "--hidden", split = ",", paramLabel = "W,W...", description = "default: 390,390")
     int[] hidden = {390, 390};
 
-    @Option(names = "--noise", paramLabel = "SIGMA", description = "mat-toy: the std of its example-specific noise features (default 0.5)")
-    Double noise;
-
     @Option(names = "--seed", paramLabel = "S", description = "default: ${DEFAULT-VALUE}")
     long seed = 0;
 
@@ -80,6 +77,9 @@ final class RobustXrmCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print the result as one JSON object, the last line of stdout")
     boolean json;
+
+    @Mixin
+    GeneratorOptions gen;
 
     @Mixin
     ThreadsOption threads;
@@ -96,7 +96,7 @@ final class RobustXrmCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--lr must be > 0, --batch >= 1 and --wd >= 0");
         }
         AtomicFiles.checkWritable(out);
-        GroupTable t = RobustData.load(data, seed, dataDir, noise);
+        GroupTable t = RobustData.load(data, seed, dataDir, gen);
         List<Xrm.Result> all = new ArrayList<>();
         Xrm.Options base = new Xrm.Options(steps, lr != null ? lr : Double.NaN, batch != null ? batch : 0, wd != null ? wd : Double.NaN,
                 model.equals("torch-linear") ? "torch-linear" : "mlp", model.equals("mlp") ? hidden : new int[0], seed, threads.threads, optimizer, loss.equals("balanced"));

@@ -19,7 +19,15 @@ import java.util.function.Consumer;
 public final class CrmScenarios {
     private CrmScenarios() {}
 
-    public record Run(String method, Groups.Key dropped, long seed, RobustTraining.Result result, double balanced) {}
+    /**
+     * dropped: the one group removed (drop-one scenarios) or null; fraction and droppedGroups: the
+     * share and number of groups removed (drop-fraction scenarios; 0 for drop-one).
+     */
+    public record Run(String method, Groups.Key dropped, double fraction, int droppedGroups, long seed, RobustTraining.Result result, double balanced) {
+        String scenario() {
+            return dropped != null ? dropped.toString() : String.format(Locale.ROOT, "%.0f%% (%d groups)", 100 * fraction, droppedGroups);
+        }
+    }
 
     /** The method and CRM inference of a name, with an initialisation seed. */
     static RobustTraining.Options configure(String name, RobustTraining.Options base, long seed) {
@@ -57,29 +65,61 @@ public final class CrmScenarios {
             Groups groups = Groups.attributes(s);
             for (String name : methods) {
                 for (long seed = 0; seed < seeds; seed++) {
-                    RobustTraining.Result r = RobustTraining.run(s, groups, groups, configure(name, base, seed), null);
-                    double balanced = 0;
-                    for (RobustTraining.GroupResult g : r.testGroups()) balanced += g.accuracy() / r.testGroups().size();
-                    Run run = new Run(name, drop, seed, r, balanced);
-                    runs.add(run);
-                    if (onRun != null) onRun.accept(run);
-                    if (log != null) {
-                        log.printf(Locale.ROOT, "without %s: %s seed %d: average %.4f, balanced %.4f, worst group %.4f, unseen group %.4f (%.1f s)%n", drop, name, seed,
-                                r.testAvg(), balanced, r.testWga(), r.testUnseenAcc(), r.seconds());
-                    }
+                    runs.add(one(s, groups, name, drop, 0, 1, seed, base, onRun, log));
                 }
             }
         }
         return runs;
     }
 
-    /** results.csv: one row per (dropped group, method, seed). */
+    /**
+     * The group-complexity protocol (multivariate_gaussian.py): per seed one random order of all
+     * groups, and for each fraction f the first int(f G) of them removed from train and val.
+     */
+    public static List<Run> runFractions(GroupTable t, List<String> methods, int seeds, double[] fractions, RobustTraining.Options base, Consumer<Run> onRun,
+            PrintStream log) {
+        check(methods, base);
+        for (double f : fractions) if (!(f > 0 && f < 1)) throw new IllegalArgumentException("crm-scenarios: a drop fraction must be in (0, 1), not " + f);
+        Groups all = Groups.attributes(t);
+        List<Run> runs = new ArrayList<>();
+        for (long seed = 0; seed < seeds; seed++) {
+            int[] order = dev.tiller.train.data.Sampler.shuffle(dev.tiller.train.data.Sampler.sequential(all.count()).epoch(0), new java.util.SplittableRandom(seed));
+            for (double f : fractions) {
+                int k = (int) (f * all.count());
+                java.util.Set<Groups.Key> drop = new java.util.HashSet<>();
+                for (int i = 0; i < k; i++) drop.add(all.key(order[i]));
+                GroupTable s = t.withoutGroups(drop, t.source() + String.format(Locale.ROOT, " without %d of its %d groups in train and val", k, all.count()));
+                Groups groups = Groups.attributes(s);
+                for (String name : methods) runs.add(one(s, groups, name, null, f, k, seed, base, onRun, log));
+            }
+        }
+        return runs;
+    }
+
+    private static Run one(GroupTable s, Groups groups, String name, Groups.Key drop, double fraction, int dropped, long seed, RobustTraining.Options base,
+            Consumer<Run> onRun, PrintStream log) {
+        RobustTraining.Result r = RobustTraining.run(s, groups, groups, configure(name, base, seed), null);
+        double balanced = 0;
+        for (RobustTraining.GroupResult g : r.testGroups()) balanced += g.accuracy() / r.testGroups().size();
+        Run run = new Run(name, drop, fraction, dropped, seed, r, balanced);
+        if (onRun != null) onRun.accept(run);
+        if (log != null) {
+            log.printf(Locale.ROOT, "without %s: %s seed %d: average %.4f, balanced %.4f, worst group %.4f, unseen groups %.4f (%.1f s)%n", run.scenario(), name, seed,
+                    r.testAvg(), balanced, r.testWga(), r.testUnseenAcc(), r.seconds());
+        }
+        return run;
+    }
+
+    /** results.csv: one row per (scenario, method, seed); the scenario is the dropped group, or the dropped fraction and count. */
     public static String csv(List<Run> runs) {
-        StringBuilder s = new StringBuilder("dropped_y,dropped_attributes,method,seed,test_avg_acc,test_balanced_acc,test_wga,test_unseen_acc,val_wga,selected_step,seconds\n");
+        boolean fractions = !runs.isEmpty() && runs.get(0).dropped() == null;
+        StringBuilder s = new StringBuilder(fractions ? "dropped_fraction,dropped_groups" : "dropped_y,dropped_attributes");
+        s.append(",method,seed,test_avg_acc,test_balanced_acc,test_wga,test_unseen_acc,val_wga,selected_step,seconds\n");
         for (Run r : runs) {
             RobustTraining.Result x = r.result();
-            s.append(String.format(Locale.ROOT, "%d,%s,%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%.2f%n", r.dropped().y(), attributes(r.dropped()), r.method(), r.seed(), x.testAvg(),
-                    r.balanced(), x.testWga(), x.testUnseenAcc(), x.valWga(), x.selectedStep(), x.seconds()));
+            String scenario = fractions ? r.fraction() + "," + r.droppedGroups() : r.dropped().y() + "," + attributes(r.dropped());
+            s.append(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%d,%.2f%n", scenario, r.method(), r.seed(), x.testAvg(), r.balanced(), x.testWga(),
+                    x.testUnseenAcc(), x.valWga(), x.selectedStep(), x.seconds()));
         }
         return s.toString();
     }
@@ -93,32 +133,38 @@ public final class CrmScenarios {
     /** summary.md: per method, mean +- std over scenarios and seeds; then the unseen-group accuracy per scenario. */
     public static String markdown(List<Run> runs, String data) {
         Map<String, List<Run>> by = new LinkedHashMap<>();
-        Map<Groups.Key, Map<String, List<Run>>> byScenario = new LinkedHashMap<>();
+        Map<String, Map<String, List<Run>>> byScenario = new LinkedHashMap<>();
         for (Run r : runs) {
             by.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
-            byScenario.computeIfAbsent(r.dropped(), k -> new LinkedHashMap<>()).computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
+            String key = r.dropped() != null ? r.dropped().toString() : String.format(Locale.ROOT, "%.0f%%", 100 * r.fraction());
+            byScenario.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
         }
-        StringBuilder s = new StringBuilder("Data: " + data + "; each group in turn removed from train and val; test accuracy, mean +- std over the scenarios and seeds.\n\n");
+        boolean fractions = !runs.isEmpty() && runs.get(0).dropped() == null;
+        StringBuilder s = new StringBuilder("Data: " + data + "; " + (fractions ? "a share of the groups, drawn at random per seed," : "each group in turn")
+                + " removed from train and val; test accuracy, mean +- std over the scenarios and seeds.\n\n");
         s.append("| method | average | balanced | worst group | unseen group | runs |\n|---|---|---|---|---|---|\n");
         for (var e : by.entrySet()) {
             List<Run> rs = e.getValue();
             s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d |%n", e.getKey(), stat(rs, r -> r.result().testAvg()), stat(rs, Run::balanced),
                     stat(rs, r -> r.result().testWga()), stat(rs, r -> r.result().testUnseenAcc()), rs.size()));
         }
-        s.append("\nUnseen-group accuracy per scenario (mean over seeds):\n\n| dropped group |");
-        for (String m : by.keySet()) s.append(' ').append(m).append(" |");
+        perScenario(s, "Unseen-group", by.keySet(), byScenario, r -> r.result().testUnseenAcc());
+        perScenario(s, "Average", by.keySet(), byScenario, r -> r.result().testAvg());
+        return s.toString();
+    }
+
+    private static void perScenario(StringBuilder s, String what, java.util.Set<String> methods, Map<String, Map<String, List<Run>>> byScenario,
+            java.util.function.ToDoubleFunction<Run> f) {
+        s.append("\n").append(what).append(" test accuracy per scenario (mean over seeds):\n\n| dropped |");
+        for (String m : methods) s.append(' ').append(m).append(" |");
         s.append("\n|---|");
-        for (int i = 0; i < by.size(); i++) s.append("---|");
+        for (int i = 0; i < methods.size(); i++) s.append("---|");
         s.append('\n');
         for (var e : byScenario.entrySet()) {
             s.append("| ").append(e.getKey()).append(" |");
-            for (String m : by.keySet()) {
-                List<Run> rs = e.getValue().getOrDefault(m, List.of());
-                s.append(String.format(Locale.ROOT, " %.3f |", rs.stream().mapToDouble(r -> r.result().testUnseenAcc()).average().orElse(Double.NaN)));
-            }
+            for (String m : methods) s.append(String.format(Locale.ROOT, " %.3f |", e.getValue().getOrDefault(m, List.of()).stream().mapToDouble(f).average().orElse(Double.NaN)));
             s.append('\n');
         }
-        return s.toString();
     }
 
     private static String stat(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {

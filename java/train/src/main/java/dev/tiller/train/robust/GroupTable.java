@@ -214,11 +214,16 @@ public final class GroupTable {
      * compositional scenario, where the group appears at test only (CRM's launcher.py drop_group).
      */
     public GroupTable withoutGroup(int groupY, int[] groupAttributes) {
-        int na = attributeNames.size(), d = dim();
+        return withoutGroups(java.util.Set.of(new Groups.Key(groupY, groupAttributes)),
+                source + " without y=" + groupY + " a=" + Arrays.toString(groupAttributes) + " in train and val");
+    }
+
+    /** This table without the train and val rows of several groups; name: the new table's source. */
+    public GroupTable withoutGroups(java.util.Set<Groups.Key> groups, String name) {
+        int na = attributeNames.size();
         IntList keep = new IntList();
         for (int r = 0; r < y.length; r++) {
-            boolean member = y[r] == groupY && Arrays.equals(attributes(r), groupAttributes);
-            if (!member || split[r] == Split.TEST) keep.add(r);
+            if (split[r] == Split.TEST || !groups.contains(new Groups.Key(y[r], attributes(r)))) keep.add(r);
         }
         int[] rows = keep.toArray();
         Split[] s = new Split[rows.length];
@@ -228,8 +233,7 @@ public final class GroupTable {
             ys[i] = y[rows[i]];
             System.arraycopy(attributes, rows[i] * na, as, i * na, na);
         }
-        return new GroupTable(source + " without y=" + groupY + " a=" + Arrays.toString(groupAttributes) + " in train and val", featureNames, attributeNames, s, ys,
-                as, features(rows));
+        return new GroupTable(name, featureNames, attributeNames, s, ys, as, features(rows));
     }
 
     /** The rows of a split, in file order. */

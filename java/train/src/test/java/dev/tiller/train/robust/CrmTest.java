@@ -69,4 +69,32 @@ class CrmTest {
         }
         assertTrue(star > hat, "B* " + star + " vs B-hat " + hat);
     }
+
+    @Test
+    void theGroupComplexityDataFollowsTheReference() {
+        GroupTable t = CrmGaussData.groupComplexity(1, 3, 4, 1.0);
+        assertEquals(3 * 64 * 100, t.rows());
+        assertEquals(201, t.dim());
+        assertEquals(java.util.List.of("a", "a1"), t.attributeNames());
+        assertEquals(4, t.classes());
+        Groups g = Groups.attributes(t);
+        assertEquals(64, g.count());
+        int[] perGroup = new int[g.count()];
+        for (int r : t.rowsOf(GroupTable.Split.TEST)) perGroup[g.of(r)]++;
+        for (int n : perGroup) assertEquals(100, n);
+        for (int r = 0; r < t.rows(); r += 997) {
+            assertEquals(1f, t.feature(r, 0));
+            for (int j = 1; j <= 100; j++) assertEquals(t.feature(r, j) * t.feature(r, j), t.feature(r, 100 + j), 1e-4f * (1 + t.feature(r, 100 + j)));
+        }
+        // the scenarios remove nested random shares of the groups from train and val
+        java.util.List<CrmScenarios.Run> runs = CrmScenarios.runFractions(CrmGaussData.groupComplexity(1, 2, 3, 3.0), java.util.List.of("erm"), 1, new double[] {0.2, 0.5},
+                new RobustTraining.Options(Method.ERM, "linear", new int[0], 20, 1, 0.01, 0, 256, "adam", 0.1, 1, 1, 0, 20, 1, new float[] {4, 1, 2}, null), null, null);
+        assertEquals(2, runs.size());
+        assertEquals(1, runs.get(0).droppedGroups());  // int(0.2 * 9)
+        assertEquals(4, runs.get(1).droppedGroups());
+        assertEquals(1, runs.get(0).result().unseenGroups().size());
+        assertEquals(4, runs.get(1).result().unseenGroups().size());
+        assertTrue(runs.get(1).result().unseenGroups().containsAll(runs.get(0).result().unseenGroups()), "nested");
+        assertTrue(CrmScenarios.csv(runs).startsWith("dropped_fraction,dropped_groups,method,seed,"));
+    }
 }

@@ -85,7 +85,7 @@ class RobustTrainingTest {
             }
             seen.add(m.cliName());
         }
-        assertEquals(List.of("erm", "suby", "subg", "rwy", "rwg", "groupdro", "jtt", "mat"), seen);
+        assertEquals(List.of("erm", "suby", "subg", "rwy", "rwg", "groupdro", "jtt", "mat", "crm"), seen);
     }
 
     @Test
