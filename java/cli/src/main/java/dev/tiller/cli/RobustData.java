@@ -16,13 +16,14 @@ import java.nio.file.Path;
  * --data FILE|NAME: a group table file, or a built-in data set by name: toy (BalancingGroups'
  * toy, generated from the seed), adult (UCI Adult from ../shared/data/adult; the seed picks the
  * val rows), cmnist (XRM's Colored MNIST from the 10k / 10k MNIST of ../shared/data/mnist),
- * cfmnist (the same from Fashion-MNIST's 60k / 10k, Debian's dataset-fashion-mnist), mat-toy
+ * cfmnist (the same from Fashion-MNIST's 60k / 10k, Debian's dataset-fashion-mnist; cfmnist-colour:
+ * with the colour as attribute instead of the environment), mat-toy
  * (the interpretable experiment of "The Pitfalls of Memorization", noise sigma from --noise),
  * crm-gauss (CRM's Waterbirds-like additive-energy Gaussian, every group present; with
  * --attributes, its group-complexity data).
  */
 final class RobustData {
-    static final String BUILT_IN = "toy, adult, cmnist, cfmnist, mat-toy, crm-gauss";
+    static final String BUILT_IN = "toy, adult, cmnist, cfmnist, cfmnist-colour, mat-toy, crm-gauss";
 
     private RobustData() {}
 
@@ -50,6 +51,7 @@ final class RobustData {
             case "adult" -> AdultData.make(DataDirs.resolve(dataDir, "adult"), seed);
             case "cmnist" -> ColorMnist.make(DataDirs.resolve(dataDir, "mnist"), "train10k", "t10k", seed, "cmnist");
             case "cfmnist" -> ColorMnist.make(FashionMnistFiles.dir(dataDir), "train", "t10k", seed, "cfmnist");
+            case "cfmnist-colour" -> ColorMnist.withColourAttribute(ColorMnist.make(FashionMnistFiles.dir(dataDir), "train", "t10k", seed, "cfmnist"), "cfmnist-colour");
             default -> throw new IllegalArgumentException("no file and no built-in data set named '" + name + "' (built in: " + BUILT_IN + ")");
         };
     }

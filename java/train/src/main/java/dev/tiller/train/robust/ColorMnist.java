@@ -77,6 +77,24 @@ public final class ColorMnist {
         return new GroupTable(name, names, List.of("a"), split, y, a, x);
     }
 
+    /**
+     * The same table with the colour as its attribute instead of the environment: groups (y,
+     * colour), for CRM's compositional split of Colored MNIST (spec train-crm.md, plan item 3).
+     */
+    public static GroupTable withColourAttribute(GroupTable t, String name) {
+        int n = t.rows();
+        GroupTable.Split[] split = new GroupTable.Split[n];
+        int[] y = new int[n], colour = new int[n];
+        for (int r = 0; r < n; r++) {
+            split[r] = t.split(r);
+            y[r] = t.y(r);
+            colour[r] = colour(t, r);
+        }
+        int[] all = new int[n];
+        for (int r = 0; r < n; r++) all[r] = r;
+        return new GroupTable(name, t.featureNames(), List.of("a"), split, y, colour, t.features(all));
+    }
+
     /** The colour of a row (the channel that holds the digit): for checking discovered environments. */
     public static int colour(GroupTable t, int row) {
         double s0 = 0, s1 = 0;

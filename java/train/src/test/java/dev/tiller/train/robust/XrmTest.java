@@ -72,6 +72,12 @@ class XrmTest {
             assertEquals(0, t.attribute(row, 0));
         }
         assertTrue(conflictTest > 850, "test colour noise 0.9: " + conflictTest + " of 1000 disagree");
+        GroupTable coloured = ColorMnist.withColourAttribute(t, "coloured");
+        for (int row = 0; row < t.rows(); row += 7) {
+            assertEquals(ColorMnist.colour(t, row), coloured.attribute(row, 0));
+            assertEquals(t.y(row), coloured.y(row));
+            assertEquals(t.split(row), coloured.split(row));
+        }
         int conflictTrain = 0;
         for (int row : t.rowsOf(GroupTable.Split.TRAIN)) if (ColorMnist.colour(t, row) != t.y(row)) conflictTrain++;
         assertTrue(conflictTrain > 0.1 * 1666 && conflictTrain < 0.2 * 1666, "train colour noise 0.1 / 0.2: " + conflictTrain);
