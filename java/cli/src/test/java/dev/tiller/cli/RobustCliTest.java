@@ -199,6 +199,13 @@ class RobustCliTest {
             assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
             assertFalse(Files.exists(out), "nothing under --out");
         }
+        // an ENVS.csv of another data file: a row this table does not have
+        Path other = dir.resolve("other-envs.csv");
+        Files.writeString(other, String.join("\n", lines) + "\n9999,train,0,0.5,-0.5\n");
+        Tiller.Result r = Tiller.run(concat(new String[] {"robust", "train", "--data", t.toString(), "--groups", other.toString(), "--out", out.toString()}, run));
+        assertEquals(1, r.status(), r.err());
+        assertTrue(r.err().contains(other + ": line " + (lines.size() + 1) + ", column row: 9999 is not a row of " + t), r.err());
+        assertFalse(Files.exists(out), "nothing under --out");
     }
 
     @Test
