@@ -6,6 +6,7 @@ import dev.tiller.train.nn.Init;
 import dev.tiller.train.nn.Linear;
 import dev.tiller.train.nn.Mlp;
 import dev.tiller.train.nn.Module;
+import dev.tiller.train.nn.SmallCnn;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.SplittableRandom;
  * The additive energy classifier of "Compositional Risk Minimization" (compositional-risk-minimization
  * networks.py AdditiveEnergyModel, algorithms.py CRM; spec train-crm.md). Attributes z = (y, a1, a2 ...)
  * with cards[i] values each; a group is one combination, numbered in mixed radix with y first.
- * Features phi(x) are the input (a linear probe) or the ReLU output of an MLP trunk; one bias-free
+ * Features phi(x) are the input (a linear probe), the ReLU output of an MLP trunk or the small
+ * CNN's pooled maps; one bias-free
  * linear head per attribute gives E(x, z) = sum_i [W_i phi(x)]_{z_i}; a learnable bias B-hat, one
  * per group, starts at 0. Training logits over groups are -E - B-hat + log p_train(z), absent
  * groups at log 1e-8. Class scores for prediction are log sum over the non-class attributes of
@@ -26,28 +28,41 @@ final class CrmModel extends Module {
 
     final int[] cards;
     final int groups;
-    private final Mlp trunk;
+    private final java.util.function.UnaryOperator<Tensor> features;  // phi
     private final List<Linear> heads = new ArrayList<>();
     private final Tensor bias;
     private final Tensor[] select;  // [cards[i], groups]: 1 where group g has value v of attribute i
     private float[] inferenceBias;  // null: B-hat
     private float[] inferencePrior = null;  // log q; null: uniform
 
-    CrmModel(Graph g, int dim, int[] cards, int[] hidden, SplittableRandom rng) {
+    /** trunk: "linear" (phi = x), "mlp" (hidden widths, ReLU after each) or "cnn" (features that form C x H x H images). */
+    CrmModel(Graph g, int dim, int[] cards, String trunk, int[] hidden, SplittableRandom rng) {
         super(g);
         this.cards = cards.clone();
         int n = 1;
         for (int c : cards) n *= c;
         this.groups = n;
-        int features = dim;
-        if (hidden.length > 0) {
-            int[] sizes = new int[hidden.length + 1];
-            sizes[0] = dim;
-            System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-            trunk = child("trunk", new Mlp(g, sizes, rng));
-            features = hidden[hidden.length - 1];
-        } else {
-            trunk = null;
+        int features;
+        switch (trunk) {
+            case "linear" -> {
+                this.features = x -> x;
+                features = dim;
+            }
+            case "mlp" -> {
+                int[] sizes = new int[hidden.length + 1];
+                sizes[0] = dim;
+                System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+                Mlp m = child("trunk", new Mlp(g, sizes, rng));
+                this.features = hidden.length == 0 ? x -> x : x -> m.forward(x).relu();
+                features = hidden.length == 0 ? dim : hidden[hidden.length - 1];
+            }
+            case "cnn" -> {
+                int[] image = RobustModel.image(dim);
+                SmallCnn m = child("trunk", new SmallCnn(g, image[0], image[1], image[1], 0, rng));
+                this.features = x -> m.features(x.reshape(x.dim(0), image[0], image[1], image[1]));
+                features = m.featureSize();
+            }
+            default -> throw new IllegalArgumentException("crm: --model " + trunk + " is not an additive energy model's trunk (linear, mlp or cnn)");
         }
         select = new Tensor[cards.length];
         for (int i = 0; i < cards.length; i++) {
@@ -78,7 +93,7 @@ final class CrmModel extends Module {
 
     /** E(x, z) for every group: [rows, groups]. */
     Tensor energy(Tensor x) {
-        Tensor h = trunk == null ? x : trunk.forward(x).relu();
+        Tensor h = features.apply(x);
         Tensor e = null;
         for (int i = 0; i < heads.size(); i++) {
             Tensor part = heads.get(i).forward(h).matmul(select[i]);

@@ -49,15 +49,9 @@ public final class RobustModel {
                 return new RobustModel(g, m, m::forward);
             }
             case "cnn": {
-                for (int c = 1; c <= 3; c++) {
-                    int h = (int) Math.round(Math.sqrt(dim / (double) c));
-                    if (c * h * h == dim && h % 4 == 0) {
-                        SmallCnn m = new SmallCnn(g, c, h, h, classes, rng);
-                        int ch = c, side = h;
-                        return new RobustModel(g, m, x -> m.forward(x.reshape(x.dim(0), ch, side, side)));
-                    }
-                }
-                throw new IllegalArgumentException("--model cnn needs features that form C x H x H images (C <= 3, H a multiple of 4); these have " + dim);
+                int[] image = image(dim);
+                SmallCnn m = new SmallCnn(g, image[0], image[1], image[1], classes, rng);
+                return new RobustModel(g, m, x -> m.forward(x.reshape(x.dim(0), image[0], image[1], image[1])));
             }
             case "toy": {
                 if (classes != 2) throw new IllegalArgumentException("--model toy is a one-logit model for two classes; the data has " + classes);
@@ -67,6 +61,15 @@ public final class RobustModel {
             default:
                 throw new IllegalArgumentException("unknown model '" + name + "' (known: linear, torch-linear, mlp, cnn, toy)");
         }
+    }
+
+    /** {channels, side} of features that form C x H x H images (C <= 3, H a multiple of 4: the small CNN's input). */
+    static int[] image(int dim) {
+        for (int c = 1; c <= 3; c++) {
+            int h = (int) Math.round(Math.sqrt(dim / (double) c));
+            if (c * h * h == dim && h % 4 == 0) return new int[] {c, h};
+        }
+        throw new IllegalArgumentException("--model cnn needs features that form C x H x H images (C <= 3, H a multiple of 4); these have " + dim);
     }
 
     public Module module() {

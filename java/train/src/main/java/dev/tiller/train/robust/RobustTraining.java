@@ -160,7 +160,7 @@ public final class RobustTraining {
             long total = o.steps() > 0 ? o.steps() : (long) o.epochs() * perEpoch;
             if (o.method() == Method.CRM) {
                 crm = new Crm.Setup(t, t.rowsOf(GroupTable.Split.TRAIN));
-                CrmModel m = new CrmModel(g, t.dim(), crm.cards, crmTrunk(), init);
+                CrmModel m = new CrmModel(g, t.dim(), crm.cards, o.model(), o.hidden(), init);
                 crm.model = m;
                 model = new RobustModel(g, m, m::classScores);
                 stage(sampler, total, new Crm(m, crm.groupOfExample, crm.logPrior));
@@ -188,15 +188,6 @@ public final class RobustTraining {
             model = RobustModel.create(g, o.model(), t.dim(), t.classes(), o.hidden(), o.toyGammas(), new SplittableRandom(o.seed() ^ 0x77777777L));
             stage(Sampler.subsampled(Balancing.upsampled(wrong, o.jttUp()), o.seed() + 1), total - stepOffset,
                     Algorithms.create("erm", model.classifier(), train, Map.of()));
-        }
-
-        /** CRM's features: the input itself (--model linear) or an MLP trunk of the hidden widths (--model mlp). */
-        int[] crmTrunk() {
-            return switch (o.model()) {
-                case "linear" -> new int[0];
-                case "mlp" -> o.hidden();
-                default -> throw new IllegalArgumentException("crm: --model " + o.model() + " is not an additive energy model's trunk (linear or mlp)");
-            };
         }
 
         Map<String, String> hparams() {

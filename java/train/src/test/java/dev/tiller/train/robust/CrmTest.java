@@ -30,7 +30,7 @@ class CrmTest {
     @Test
     void groupsNumberAttributesInMixedRadixAndClassScoresMarginaliseTheRest() {
         try (Graph g = new Graph(1)) {
-            CrmModel m = new CrmModel(g, 3, new int[] {2, 3, 2}, new int[0], new SplittableRandom(0));
+            CrmModel m = new CrmModel(g, 3, new int[] {2, 3, 2}, "linear", new int[0], new SplittableRandom(0));
             assertEquals(12, m.groups);
             for (int grp = 0; grp < 12; grp++) assertEquals(grp, m.group(new int[] {m.value(grp, 0), m.value(grp, 1), m.value(grp, 2)}));
             assertEquals(7, m.group(new int[] {1, 0, 1}));
@@ -96,5 +96,34 @@ class CrmTest {
         assertEquals(4, runs.get(1).result().unseenGroups().size());
         assertTrue(runs.get(1).result().unseenGroups().containsAll(runs.get(0).result().unseenGroups()), "nested");
         assertTrue(CrmScenarios.csv(runs).startsWith("dropped_fraction,dropped_groups,method,seed,"));
+    }
+
+    @Test
+    void theEnergyHeadsSitOnAnyTrunk() {
+        // 8 x 8 single-channel "images": the class brightens the left half, the attribute the top half
+        SplittableRandom rnd = new SplittableRandom(4);
+        int n = 600, d = 64;
+        GroupTable.Split[] split = new GroupTable.Split[n];
+        int[] y = new int[n], a = new int[n];
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            split[i] = i < 400 ? GroupTable.Split.TRAIN : i < 500 ? GroupTable.Split.VAL : GroupTable.Split.TEST;
+            y[i] = rnd.nextInt(2);
+            a[i] = rnd.nextInt(2);
+            for (int p = 0; p < d; p++) x[i * d + p] = (float) ((p % 8 < 4 ? y[i] : 0) + (p / 8 < 4 ? a[i] : 0) + 0.5 * rnd.nextGaussian());
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int p = 0; p < d; p++) names.add("p" + p);
+        GroupTable t = new GroupTable("images", names, java.util.List.of("a"), split, y, a, x).withoutGroup(1, new int[] {1});
+        for (String trunk : new String[] {"linear", "mlp", "cnn"}) {
+            RobustTraining.Options o = new RobustTraining.Options(Method.CRM, trunk, new int[] {16}, 200, 1, 0.01, 0, 64, "adam", 0.1, 1, 1, 0, 100, 1,
+                    new float[] {4, 1, 2}, null);
+            RobustTraining.Result r = RobustTraining.run(t, Groups.attributes(t), Groups.attributes(t), o, null);
+            assertEquals(1, r.unseenGroups().size(), trunk);
+            assertTrue(r.testAvg() > 0.6, trunk + ": " + r.testAvg());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RobustTraining.run(t, Groups.attributes(t), Groups.attributes(t),
+                new RobustTraining.Options(Method.CRM, "toy", new int[0], 5, 1, 0.01, 0, 64, "adam", 0.1, 1, 1, 0, 5, 1, new float[] {4, 1, 2}, null), null));
+        assertTrue(e.getMessage().contains("not an additive energy model's trunk"), e.getMessage());
     }
 }
