@@ -21,7 +21,6 @@ constexpr int64_t kNarrow = 4;                         // at most this many colu
 constexpr int64_t kSerialWork = 1 << 16;               // fewer multiply-adds than this: one thread
 typedef float v16 __attribute__((vector_size(64), aligned(4)));
 typedef float v8 __attribute__((vector_size(32)));
-typedef int i8 __attribute__((vector_size(32)));
 
 // Rows [i0, i0 + MR) x columns [k0, k0 + kc) of op(A) as ap[kk * MR + r]; rows past m are zero.
 void pack_a(const float *a, int64_t lda, bool ta, int64_t m, int64_t i0, int64_t k0, int64_t kc, float *ap) {
@@ -44,23 +43,24 @@ void pack_a(const float *a, int64_t lda, bool ta, int64_t m, int64_t i0, int64_t
 }
 
 // dst[q * ldd + i] = src[i * lds + q] for an 8x8 block: unpack, shuffle and swap 128-bit halves,
-// the usual AVX sequence, written with vector extensions so that every clone gets its own.
+// the usual AVX sequence, written with vector extensions (GCC >= 12 and clang) so that every clone
+// gets its own.
 TILLER_CLONES
 void transpose8(const float *src, int64_t lds, float *dst, int64_t ldd) {
     v8 r[8], t[8], u[8];
     for (int i = 0; i < 8; ++i) std::memcpy(&r[i], src + i * lds, sizeof(v8));
     for (int i = 0; i < 8; i += 2) {
-        t[i] = __builtin_shuffle(r[i], r[i + 1], i8{0, 8, 1, 9, 4, 12, 5, 13});
-        t[i + 1] = __builtin_shuffle(r[i], r[i + 1], i8{2, 10, 3, 11, 6, 14, 7, 15});
+        t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+        t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
     }
     for (int i = 0; i < 8; i += 4)
         for (int h = 0; h < 2; ++h) {
-            u[i + 2 * h] = __builtin_shuffle(t[i + h], t[i + h + 2], i8{0, 1, 8, 9, 4, 5, 12, 13});
-            u[i + 2 * h + 1] = __builtin_shuffle(t[i + h], t[i + h + 2], i8{2, 3, 10, 11, 6, 7, 14, 15});
+            u[i + 2 * h] = __builtin_shufflevector(t[i + h], t[i + h + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+            u[i + 2 * h + 1] = __builtin_shufflevector(t[i + h], t[i + h + 2], 2, 3, 10, 11, 6, 7, 14, 15);
         }
     for (int q = 0; q < 4; ++q) {
-        const v8 lo = __builtin_shuffle(u[q], u[q + 4], i8{0, 1, 2, 3, 8, 9, 10, 11});
-        const v8 hi = __builtin_shuffle(u[q], u[q + 4], i8{4, 5, 6, 7, 12, 13, 14, 15});
+        const v8 lo = __builtin_shufflevector(u[q], u[q + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+        const v8 hi = __builtin_shufflevector(u[q], u[q + 4], 4, 5, 6, 7, 12, 13, 14, 15);
         std::memcpy(dst + q * ldd, &lo, sizeof(v8));
         std::memcpy(dst + (q + 4) * ldd, &hi, sizeof(v8));
     }
