@@ -2,8 +2,8 @@
 // transpose cases one kernel); a 6x32 micro-kernel keeps 12 accumulators of 16 floats in
 // registers (AVX-512) and is multi-versioned per CPU. Tiles are ordered so that a thread's
 // contiguous share walks the M panels of one packed-B group, which stays in L2. Products with
-// very few output columns (a classifier head of 2 classes and its weight gradient) take a
-// dot-product path instead, where a 32-wide panel would be mostly padding.
+// very few output columns (the forward pass of a 2-class head) take a dot-product path instead,
+// where a 32-wide panel would be mostly padding.
 #include "train/sgemm.h"
 
 #include <algorithm>
