@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
  * and result.json; --json prints the result as the last line of stdout.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train one method (erm, suby, subg, rwy, rwg, groupdro, jtt, mat) on a group table; select by validation worst-group accuracy.")
+        description = "Train one method (erm, suby, subg, rwy, rwg, groupdro, jtt, mat, crm) on a group table; select by validation worst-group accuracy.")
 final class RobustTrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE|NAME", description = "a group table (CSV, .gz) or a built-in data set: " + RobustData.BUILT_IN)
     String data;
