@@ -188,6 +188,51 @@ TILLER_API int32_t tiller_session_set_capture(tiller_session *session, const int
 /* The captured rows (n_tokens x n_embd floats) of the last evaluate, valid until the next evaluate. */
 TILLER_API int32_t tiller_session_capture(const tiller_session *session, int32_t layer, const float **data,
                                           int32_t *n_tokens);
+/* Capture at other named points of layer L (the set of layers is kept per point):
+ *   TILLER_POINT_RESID_POST  resid_post(L), as tiller_session_set_capture: width n_embd;
+ *   TILLER_POINT_ATTN_Q      the queries after q-norm, RoPE and the query scaling: width n_head * head_dim;
+ *   TILLER_POINT_ATTN_K      the keys as the KV cache holds them (after k-norm and RoPE): width n_head_kv * head_dim.
+ * The rows (n_tokens x width floats) are valid until the next evaluate. */
+#define TILLER_POINT_RESID_POST 0
+#define TILLER_POINT_ATTN_Q 1
+#define TILLER_POINT_ATTN_K 2
+TILLER_API int32_t tiller_session_set_capture_at(tiller_session *session, int32_t point, const int32_t *layers, int32_t n);
+TILLER_API int32_t tiller_session_capture_at(const tiller_session *session, int32_t point, int32_t layer,
+                                             const float **data, int32_t *n_tokens, int32_t *width);
+
+/* Query-adaptive attention (QAdA) on the global-attention layers (sliding-window layers are left
+ * as they are). For query head h at position t, with scores s_i (query scaling, cache keys,
+ * Gemma 2's soft-cap): local set L_t = {i <= t : i < t_sink or i > t - t_local}, bulk B_t = the
+ * rest (N_b keys). The estimate p_hat = Z_hat / (Z_loc + Z_hat), Z_loc = sum over L_t of exp(s_i),
+ * log Z_hat = log N_b + m + v/2 for m = q.mu, v = q' Sigma q of the mean and population covariance
+ * of a key set (moments: TILLER_MOMENTS_LOCAL, positions max(t_sink, t - t_local + 1)..t;
+ * TILLER_MOMENTS_BULK, the keys of B_t); under a soft-cap, log N_b + log E[exp(cap tanh(z/cap))],
+ * z ~ N(m, v), by 16-node Gauss-Hermite. The oracle p_bulk is the exact bulk mass. Both are 0 when
+ * B_t is empty. A head that is long-context for a query also attends to B_t (its softmax merged
+ * with the local one by log-sum-exp); otherwise it attends to L_t only and B_t is not read.
+ * decision: TILLER_QADA_ESTIMATE (long when p_hat >= tau), TILLER_QADA_ORACLE (p_bulk >= tau),
+ * TILLER_QADA_LABELS (labels[layer * max_n_head + head] != 0: n_labels = n_layer * max n_head),
+ * TILLER_QADA_FORCED (a pseudo-random fraction tau of (head, query) pairs local: benchmarks).
+ * For the threshold rules tau = 0 is dense attention (bit-identical to a session without it) and
+ * tau = 1 is sink + window attention. tau outside [0, 1], t_sink < 0, t_local < 1 are errors, and
+ * so is anything but dense attention (or recording) on a model without a global layer. The default is estimate, tau 0, t_sink 16, t_local 256, local. */
+#define TILLER_QADA_ESTIMATE 0
+#define TILLER_QADA_ORACLE 1
+#define TILLER_QADA_LABELS 2
+#define TILLER_QADA_FORCED 3
+#define TILLER_MOMENTS_LOCAL 0
+#define TILLER_MOMENTS_BULK 1
+TILLER_API int32_t tiller_session_set_adaptive_attention(tiller_session *session, int32_t decision, float tau,
+                                                         int32_t t_sink, int32_t t_local, int32_t moments,
+                                                         const uint8_t *labels, int32_t n_labels);
+/* Recording of every (global layer, head, query) of each evaluate: on != 0 starts, 0 stops. The
+ * oracle needs every bulk score, so recording costs dense attention's key reads. */
+TILLER_API int32_t tiller_session_record_heads(tiller_session *session, int32_t on);
+/* The record of a global layer for the tokens of the last evaluate: estimates holds
+ * [n_tokens][n_head][2] floats (p_hat, p_bulk), long_context [n_tokens][n_head] bytes (1 = the head
+ * read the bulk). Valid until the next evaluate; a sliding layer or no recording is an error. */
+TILLER_API int32_t tiller_session_head_record(const tiller_session *session, int32_t layer, const float **estimates,
+                                              const uint8_t **long_context, int32_t *n_tokens, int32_t *n_head);
 
 /* Control vector as llama.cpp applies it: data holds n_embd floats per layer starting with layer 1
  * (len = n_embd * k); the vector of layer il is added to resid_post(il) when il_start <= il <= il_end.

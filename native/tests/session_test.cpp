@@ -1,6 +1,7 @@
 // Session behaviour on a tiny sliding-window model: batched and chunked evaluation agree (also
 // after the sliding layers' ring buffer wraps), rewind and reset reproduce earlier logits, and
 // bad arguments are errors.
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -88,7 +89,7 @@ TEST(bad_arguments_are_errors) {
     auto many = tokens(9, 4);
     CHECK(error_code([&] { s.evaluate(many.data(), 9, false); }) == TILLER_ERR_INVALID_ARGUMENT);
     CHECK(error_code([&] { s.rewind(1); }) == TILLER_ERR_INVALID_ARGUMENT);
-    CHECK(error_code([&] { s.capture().set_layers({5}); }) == TILLER_ERR_INVALID_ARGUMENT);
+    CHECK(error_code([&] { s.capture().set_layers(Point::resid_post, {5}); }) == TILLER_ERR_INVALID_ARGUMENT);
     std::vector<float> nan(32, NAN);
     CHECK(error_code([&] { s.control().set(nan.data(), 32, 32, 1, 1); }) == TILLER_ERR_INVALID_ARGUMENT);
     CHECK(error_code([&] { Session huge(m, int64_t(1) << 29, 1); }) == TILLER_ERR_OUT_OF_MEMORY);
@@ -106,7 +107,7 @@ TEST(create_evaluate_free_cycles_release_all_memory) {
     auto cycle = [&](int i) {
         auto m = std::make_shared<const Model>(path);
         Session s(m, 32, 1);
-        s.capture().set_layers({1});
+        s.capture().set_layers(Point::resid_post, {1});
         int32_t t[2] = {1, i % 64};
         s.evaluate(t, 2, true);
     };
@@ -169,9 +170,9 @@ TEST(taps_at_resid_post_run_in_the_documented_order) {
     const int64_t E = m->hparams().n_embd;
     auto toks = tokens(6, 9);
     Session s(m, 16, 1);
-    s.capture().set_layers({0});
+    s.capture().set_layers(Point::resid_post, {0});
     s.evaluate(toks.data(), 6, false);
-    const std::vector<float> layer0 = *s.capture().captured(0);
+    const std::vector<float> layer0 = *s.capture().captured(Point::resid_post, 0);
     s.reset();
 
     // resid_post(1) without any tap: block 1 applied to the same layer-0 rows.
@@ -187,18 +188,18 @@ TEST(taps_at_resid_post_run_in_the_documented_order) {
     s.steering().add_dense(1, v.data(), E, 1.0f, 0);
     HookSeen hook{{}, 2.0f};
     s.hook().set(recording_hook, &hook);
-    s.capture().set_layers({0, 1});
+    s.capture().set_layers(Point::resid_post, {0, 1});
     RecordingTap after(1);
     s.add_tap(&after);
     s.evaluate(toks.data(), 6, false);
     s.remove_tap(&after);
 
-    CHECK(max_diff(s.capture().captured(0)->data(), layer0.data(), layer0.size()) == 0.0f);
+    CHECK(max_diff(s.capture().captured(Point::resid_post, 0)->data(), layer0.data(), layer0.size()) == 0.0f);
     REQUIRE(hook.rows.size() == plain.seen.size());
     float hook_err = 0, capture_err = 0, after_err = 0;
     for (size_t i = 0; i < plain.seen.size(); ++i) {
         hook_err = std::max(hook_err, std::fabs(hook.rows[i] - (plain.seen[i] + 0.25f - 0.5f)));
-        capture_err = std::max(capture_err, std::fabs((*s.capture().captured(1))[i] - (hook.rows[i] + 2.0f)));
+        capture_err = std::max(capture_err, std::fabs((*s.capture().captured(Point::resid_post, 1))[i] - (hook.rows[i] + 2.0f)));
         after_err = std::max(after_err, std::fabs(after.seen[i] - (hook.rows[i] + 2.0f)));
     }
     CHECK(hook_err < 1e-5f);
@@ -221,4 +222,90 @@ TEST(observing_attention_changes_no_logit) {
     s.evaluate(toks.data(), 40, true);
     CHECK(tap.heads == 40 * m->hparams().layers[0].n_head);
     CHECK(s.logits() == plain);
+}
+
+namespace {
+QadaConfig qada(double tau, QadaMoments moments) {
+    QadaConfig c;
+    c.tau = tau;
+    c.t_sink = 4;
+    c.t_local = 8;
+    c.moments = moments;
+    return c;
+}
+}  // namespace
+
+TEST(adaptive_attention_at_tau_zero_changes_no_logit) {
+    auto m = tiny_model();
+    auto toks = tokens(300, 10);
+    Session plain(m, 512, 2);
+    plain.evaluate(toks.data(), 300, true);
+    for (QadaMoments mo : {QadaMoments::local, QadaMoments::bulk}) {
+        Session s(m, 512, 2);
+        s.adaptive().configure(qada(0.0, mo), {});
+        s.adaptive().set_recording(true);
+        s.evaluate(toks.data(), 300, true);
+        CHECK(s.logits() == plain.logits());
+        // A global layer's record: p-hat and p_bulk in [0, 1], nothing recorded for sliding layers.
+        int64_t global = -1;
+        for (int64_t il = 0; il < m->hparams().n_layer && global < 0; ++il)
+            if (!m->hparams().layers[il].swa) global = il;
+        REQUIRE(global >= 0);
+        const std::vector<float> &rec = *s.adaptive().estimates(global);
+        CHECK(rec.size() == size_t(300 * m->hparams().layers[global].n_head * 2));
+        CHECK(std::all_of(rec.begin(), rec.end(), [](float x) { return x >= 0.0f && x <= 1.0f; }));
+        CHECK(std::any_of(rec.begin(), rec.end(), [](float x) { return x > 0.0f && x < 1.0f; }));
+        for (int64_t il = 0; il < m->hparams().n_layer; ++il)
+            if (m->hparams().layers[il].swa) CHECK(s.adaptive().estimates(il) == nullptr);
+    }
+}
+
+TEST(bulk_moments_follow_rewind_and_reset) {
+    // Rewinding and evaluating other tokens gives the record a fresh session gives for the same
+    // sequence: the running sums dropped the rewound keys.
+    auto m = tiny_model();
+    auto a = tokens(80, 11), b = tokens(30, 12);
+    Session s(m, 256, 2);
+    s.adaptive().configure(qada(0.5, QadaMoments::bulk), {});
+    s.adaptive().set_recording(true);
+    s.evaluate(a.data(), 80, false);
+    s.rewind(30);
+    s.evaluate(b.data(), 30, true);
+    const std::vector<float> logits = s.logits();
+    int64_t global = 0;
+    while (m->hparams().layers[global].swa) ++global;
+    const std::vector<float> rewound = *s.adaptive().estimates(global);
+
+    Session fresh(m, 256, 1);
+    fresh.adaptive().configure(qada(0.5, QadaMoments::bulk), {});
+    fresh.adaptive().set_recording(true);
+    fresh.evaluate(a.data(), 50, false);
+    fresh.evaluate(b.data(), 30, true);
+    CHECK(max_diff(rewound.data(), fresh.adaptive().estimates(global)->data(), rewound.size()) < 1e-5f);
+    CHECK(max_diff(logits.data(), fresh.logits().data(), logits.size()) < 1e-4f);
+
+    s.reset();
+    s.evaluate(a.data(), 50, false);
+    s.evaluate(b.data(), 30, true);
+    CHECK(max_diff(rewound.data(), s.adaptive().estimates(global)->data(), rewound.size()) < 1e-5f);
+}
+
+TEST(queries_and_keys_are_captured_as_attention_reads_them) {
+    // The keys captured at attn_k are the rows the KV cache holds; q . k over them, after the
+    // softmax, sums to one per head (checked loosely here; heads score checks the rest in Java).
+    auto m = tiny_model();
+    const HParams &hp = m->hparams();
+    auto toks = tokens(12, 13);
+    Session s(m, 64, 1);
+    s.capture().set_layers(Point::attn_q, {1});
+    s.capture().set_layers(Point::attn_k, {1});
+    s.evaluate(toks.data(), 12, false);
+    const std::vector<float> *q = s.capture().captured(Point::attn_q, 1), *k = s.capture().captured(Point::attn_k, 1);
+    REQUIRE(q && k);
+    CHECK(q->size() == size_t(12 * hp.layers[1].n_head * hp.head_dim));
+    CHECK(k->size() == size_t(12 * hp.layers[1].n_head_kv * hp.head_dim));
+    CHECK(s.capture().captured(Point::resid_post, 1) == nullptr);
+    s.capture().set_layers(Point::attn_q, {});
+    CHECK(s.capture().captured(Point::attn_q, 1) == nullptr);
+    CHECK(s.capture().captured(Point::attn_k, 1) != nullptr);
 }

@@ -103,20 +103,43 @@ int32_t tiller_session_rewind(tiller_session *session, int32_t n_tokens) {
     return guarded([&] { session_of(session).rewind(n_tokens); });
 }
 
+namespace {
+Point capture_point(int32_t point) {
+    TILLER_REQUIRE_ARG(point >= TILLER_POINT_RESID_POST && point <= TILLER_POINT_ATTN_K,
+                       "unknown capture point %d (0 resid_post, 1 attn_q, 2 attn_k)", point);
+    return static_cast<Point>(point);
+}
+const char *point_name(Point p) {
+    return p == Point::resid_post ? "resid_post" : p == Point::attn_q ? "attn_q" : "attn_k";
+}
+}  // namespace
+
 int32_t tiller_session_set_capture(tiller_session *session, const int32_t *layers, int32_t n) {
-    return guarded([&] {
-        TILLER_REQUIRE_ARG(n >= 0 && (n == 0 || layers), "layers must hold n >= 0 entries");
-        session_of(session).capture().set_layers(std::vector<int32_t>(layers, layers + n));
-    });
+    return tiller_session_set_capture_at(session, TILLER_POINT_RESID_POST, layers, n);
 }
 
 int32_t tiller_session_capture(const tiller_session *session, int32_t layer, const float **data, int32_t *n_tokens) {
+    int32_t width = 0;
+    return tiller_session_capture_at(session, TILLER_POINT_RESID_POST, layer, data, n_tokens, &width);
+}
+
+int32_t tiller_session_set_capture_at(tiller_session *session, int32_t point, const int32_t *layers, int32_t n) {
     return guarded([&] {
-        TILLER_REQUIRE_ARG(data && n_tokens, "data and n_tokens must not be null");
+        TILLER_REQUIRE_ARG(n >= 0 && (n == 0 || layers), "layers must hold n >= 0 entries");
+        session_of(session).capture().set_layers(capture_point(point), std::vector<int32_t>(layers, layers + n));
+    });
+}
+
+int32_t tiller_session_capture_at(const tiller_session *session, int32_t point, int32_t layer, const float **data,
+                                  int32_t *n_tokens, int32_t *width) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(data && n_tokens && width, "data, n_tokens and width must not be null");
         const Session &s = session_of(session);
-        const std::vector<float> *buf = s.capture().captured(layer);
-        if (!buf) fail(TILLER_ERR_INVALID_ARGUMENT, "layer %d is not being captured", layer);
+        const Point p = capture_point(point);
+        const std::vector<float> *buf = s.capture().captured(p, layer);
+        if (!buf) fail(TILLER_ERR_INVALID_ARGUMENT, "layer %d is not being captured at %s", layer, point_name(p));
         *n_tokens = static_cast<int32_t>(s.capture().tokens());
+        *width = static_cast<int32_t>(s.capture().width(p, layer));
         *data = s.capture().tokens() > 0 ? buf->data() : nullptr;
     });
 }

@@ -1,7 +1,6 @@
 #include "kernels/attention.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -9,6 +8,14 @@
 #include "kernels/elementwise.h"
 
 namespace tiller {
+
+void dot_keys(const AttentionArgs &a, int64_t kvh, const float *q, int64_t lo, int64_t hi, float *s) {
+    for (int64_t p = lo; p <= hi; ++p) s[p - lo] = dot_f32(q, key_at(a, p, kvh), a.head_dim);
+}
+
+void add_values(const AttentionArgs &a, int64_t kvh, const float *w, int64_t lo, int64_t hi, float *out) {
+    for (int64_t p = lo; p <= hi; ++p) axpy_f32(w[p - lo], value_at(a, p, kvh), out, a.head_dim);
+}
 
 void attention(ThreadPool &pool, const AttentionArgs &a) {
     const int64_t hd = a.head_dim, q_dim = a.n_head * hd;
@@ -19,23 +26,16 @@ void attention(ThreadPool &pool, const AttentionArgs &a) {
             const int64_t t = w / a.n_head, h = w % a.n_head, kvh = h / group;
             const int64_t pos = a.pos0 + t;
             const int64_t lo = a.window > 0 ? std::max<int64_t>(0, pos - a.window + 1) : 0;
-            const float *q = a.q + t * q_dim + h * hd;
             const int64_t n = pos - lo + 1;
             scores.resize(static_cast<size_t>(n));
-            for (int64_t p = lo; p <= pos; ++p) {
-                const float *k = p < a.pos0 ? a.past_k.row(p) : a.k.row(p);
-                scores[p - lo] = dot_f32(q, k + kvh * hd, hd);
-            }
+            dot_keys(a, kvh, a.q + t * q_dim + h * hd, lo, pos, scores.data());
             if (a.softcap > 0) softcap(scores.data(), n, a.softcap);
             if (a.observer) kept.assign(scores.begin(), scores.end());
             softmax(scores.data(), n);
             if (a.observer) a.observer->observe(HeadScores{a.layer, h, pos, lo, n, kept.data(), scores.data()}, thread);
             float *o = a.out + t * q_dim + h * hd;
             std::memset(o, 0, hd * sizeof(float));
-            for (int64_t p = lo; p <= pos; ++p) {
-                const float *v = p < a.pos0 ? a.past_v.row(p) : a.v.row(p);
-                axpy_f32(scores[p - lo], v + kvh * hd, o, hd);
-            }
+            add_values(a, kvh, scores.data(), lo, pos, o);
         }
     });
 }

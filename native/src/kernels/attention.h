@@ -43,4 +43,17 @@ struct AttentionArgs {
 
 void attention(ThreadPool &pool, const AttentionArgs &a);
 
+// The pieces of one query head's attention, shared with the query-adaptive kernel (kernels/qada.h).
+// Key and value rows of position p for KV head kvh: the past from the cache, the batch from its rows.
+inline const float *key_at(const AttentionArgs &a, int64_t p, int64_t kvh) {
+    return (p < a.pos0 ? a.past_k.row(p) : a.k.row(p)) + kvh * a.head_dim;
+}
+inline const float *value_at(const AttentionArgs &a, int64_t p, int64_t kvh) {
+    return (p < a.pos0 ? a.past_v.row(p) : a.v.row(p)) + kvh * a.head_dim;
+}
+// s[p - lo] = q . k_p for p in lo..hi (inclusive): the raw scores, before any soft-cap.
+void dot_keys(const AttentionArgs &a, int64_t kvh, const float *q, int64_t lo, int64_t hi, float *s);
+// out += sum over p in lo..hi of w[p - lo] * v_p.
+void add_values(const AttentionArgs &a, int64_t kvh, const float *w, int64_t lo, int64_t hi, float *out);
+
 }  // namespace tiller

@@ -38,7 +38,7 @@ TILLER_CLONES void softcap(float *x, int64_t n, float cap) {
     for (int64_t i = 0; i < n; ++i) x[i] = cap * fast_tanh(x[i] * inv);
 }
 
-void softmax(float *x, int64_t n) {
+double softmax(float *x, int64_t n) {
     float mx = -INFINITY;
     for (int64_t i = 0; i < n; ++i) mx = x[i] > mx ? x[i] : mx;
     double sum = 0.0;
@@ -49,6 +49,7 @@ void softmax(float *x, int64_t n) {
     }
     const float inv = static_cast<float>(1.0 / sum);
     for (int64_t i = 0; i < n; ++i) x[i] *= inv;
+    return mx + std::log(sum);
 }
 
 TILLER_CLONES LogitStats logit_stats(const float *x, int64_t n) {

@@ -11,8 +11,9 @@ void rms_norm(const float *x, const float *w, float *y, int64_t n, float eps);
 void gelu_mul(float *gate, const float *up, int64_t n);
 // x = cap * tanh(x / cap)
 void softcap(float *x, int64_t n, float cap);
-// In-place softmax over n values (-inf allowed; at least one finite value).
-void softmax(float *x, int64_t n);
+// In-place softmax over n values (-inf allowed; at least one finite value); returns their
+// log-sum-exp (max + log of the double sum), which merging partial softmaxes needs.
+double softmax(float *x, int64_t n);
 
 // Max, first arg-max and log-sum-exp of n values (the sum in double).
 struct LogitStats {

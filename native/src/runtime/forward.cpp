@@ -9,6 +9,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/matmul.h"
 #include "kernels/rope.h"
+#include "core/error.h"
 #include "runtime/session.h"
 
 namespace tiller {
@@ -28,7 +29,7 @@ void Session::forward(const int32_t *tokens, int64_t t, int64_t row0, int64_t fi
 
     for (int64_t il = 0; il < hp.n_layer; ++il) {
         const LayerWeights &w = m.layer(il);
-        attention_step(il, t);
+        attention_step(il, t, row0);
         add_to_residual(hp.arch->post_norms ? w.post_attention_norm.data() : nullptr, t);
         feed_forward_step(il, t);
         add_to_residual(hp.arch->post_norms ? w.post_ffw_norm.data() : nullptr, t);
@@ -40,8 +41,9 @@ void Session::forward(const int32_t *tokens, int64_t t, int64_t row0, int64_t fi
 }
 
 // h = attention(attn_norm(x)) W_o: queries, keys and values, q/k norm (Gemma 3), RoPE, query
-// scaling, then attention over the cache and the batch, whose keys and values then join the cache.
-void Session::attention_step(int64_t il, int64_t t) {
+// scaling (the taps at attn_q / attn_k see them here), then attention over the cache and the
+// batch (query-adaptive on global layers when configured), whose keys and values join the cache.
+void Session::attention_step(int64_t il, int64_t t, int64_t row0) {
     const HParams &hp = model_->hparams();
     const LayerParams &lp = hp.layers[il];
     const LayerWeights &w = model_->layer(il);
@@ -62,12 +64,19 @@ void Session::attention_step(int64_t il, int64_t t) {
         rope_neox(ki, lp.n_head_kv, hd, pos_ + i, lp.rope_base, lp.rope_scale);
         for (int64_t j = 0; j < q_dim; ++j) qi[j] *= hp.query_scale;
     }
+    taps_.run(Site{Point::attn_q, il, pos_, t, q_dim, q_.data(), row0});
+    taps_.run(Site{Point::attn_k, il, pos_, t, kv_dim, k_.data(), row0});
 
     AttentionArgs args{il, t, pos_, lp.n_head, lp.n_head_kv, hd, lp.swa ? hp.n_swa : 0, hp.attn_softcap,
                        q_.data(), cache_.keys(il), cache_.values(il),
                        KvView{k_.data(), kv_dim, 0, pos_}, KvView{v_.data(), kv_dim, 0, pos_},
                        attn_.data(), taps_.attention_observer(il)};
-    attention(pool_, args);
+    if (!adaptive_.applies(il)) {
+        attention(pool_, args);
+    } else {
+        if (args.observer) fail(TILLER_ERR_STATE, "an attention observer cannot watch layer %lld under adaptive attention", (long long)il);
+        adaptive_.run(pool_, args, row0);
+    }
     // Sliding layers keep only their ring.
     for (int64_t i = 0; i < t; ++i) {
         std::memcpy(cache_.k(il, pos_ + i), k_.data() + i * kv_dim, kv_dim * sizeof(float));

@@ -32,9 +32,10 @@ Session::Session(std::shared_ptr<const Model> model, int64_t n_ctx, int n_thread
       n_ctx_(checked_context(*model_, n_ctx)),
       pool_(n_threads <= 0 ? ThreadPool::default_threads() : n_threads),
       cache_(model_->hparams(), n_ctx_),
-      capture_(model_->hparams().n_layer, model_->hparams().n_embd),
+      capture_(model_->hparams()),
       control_(model_->hparams().n_layer, model_->hparams().n_embd),
-      steering_(model_->hparams().n_layer, model_->hparams().n_embd) {
+      steering_(model_->hparams().n_layer, model_->hparams().n_embd),
+      adaptive_(model_->hparams()) {
     const HParams &hp = model_->hparams();
     const int64_t T = kMaxUbatch, E = hp.n_embd;
     const int64_t q_dim = hp.max_n_head() * hp.head_dim, kv_dim = hp.max_n_head_kv() * hp.head_dim;
@@ -68,6 +69,7 @@ void Session::evaluate(const int32_t *tokens, int64_t n, bool all_logits) {
     logit_rows_ = all_logits ? n : 1;
     logits_.resize(static_cast<size_t>(logit_rows_ * hp.n_vocab));
     capture_.begin(n);
+    adaptive_.begin(n);
 
     for (int64_t done = 0; done < n; done += kMaxUbatch) {
         const int64_t t = std::min(kMaxUbatch, n - done);
@@ -83,6 +85,7 @@ void Session::reset() {
     cache_.clear();
     logit_rows_ = 0;
     capture_.clear();
+    adaptive_.clear();
 }
 
 void Session::rewind(int64_t n) {
@@ -97,6 +100,7 @@ void Session::rewind(int64_t n) {
                  "of %lld; reset and evaluate again",
                  (long long)n, (long long)KvCache::kSwaRewindSlack, (long long)hp.n_swa);
     }
+    adaptive_.truncate(cache_, target);
     pos_ = target;
 }
 

@@ -1,5 +1,6 @@
 // A session: one sequence over a shared model, with its KV cache, scratch buffers, logits and
-// the taps of its forward pass (capture, control vector, steering programs, hook).
+// the taps of its forward pass (capture, control vector, steering programs, hook) and its
+// query-adaptive attention.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 
 #include "core/thread_pool.h"
 #include "model/model.h"
+#include "runtime/adaptive_attention.h"
 #include "runtime/capture_tap.h"
 #include "runtime/hook_tap.h"
 #include "runtime/kv_cache.h"
@@ -43,6 +45,9 @@ public:
     SteeringPrograms &steering() { return steering_; }
     const SteeringPrograms &steering() const { return steering_; }
     HookTap &hook() { return hook_; }
+    // Query-adaptive attention on the global layers and its per-head record (kernels/qada.h).
+    AdaptiveAttention &adaptive() { return adaptive_; }
+    const AdaptiveAttention &adaptive() const { return adaptive_; }
     // Further taps run after the built-in ones; the caller keeps them alive until removed.
     void add_tap(Tap *tap) { taps_.add(tap); }
     void remove_tap(Tap *tap) { taps_.remove(tap); }
@@ -52,7 +57,7 @@ private:
     // logits_out receives the logits of the batch's rows first_out.. .
     void forward(const int32_t *tokens, int64_t t, int64_t row0, int64_t first_out, float *logits_out);
     // The named steps of one Gemma block (runtime/forward.cpp), over the ubatch's t rows.
-    void attention_step(int64_t il, int64_t t);
+    void attention_step(int64_t il, int64_t t, int64_t row0);
     void feed_forward_step(int64_t il, int64_t t);
     void add_to_residual(const float *norm_weight, int64_t t);
     void output_head(int64_t t, int64_t first_out, float *logits_out);
@@ -74,6 +79,7 @@ private:
     SteeringPrograms steering_;
     HookTap hook_;
     TapList taps_;
+    AdaptiveAttention adaptive_;
 };
 
 }  // namespace tiller

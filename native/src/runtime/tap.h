@@ -20,6 +20,8 @@ namespace tiller {
 
 enum class Point {
     resid_post,  // rows [n_tokens][n_embd], writable
+    attn_q,      // queries after q-norm, RoPE and the query scaling: [n_tokens][n_head * head_dim]
+    attn_k,      // keys as the KV cache holds them (after k-norm and RoPE): [n_tokens][n_head_kv * head_dim]
 };
 
 struct Site {

@@ -191,6 +191,33 @@ public final class tiller_h {
     private static final int TILLER_TOKEN_BYTE = 6;
     public static int TILLER_TOKEN_BYTE() { return TILLER_TOKEN_BYTE; }
 
+    private static final int TILLER_POINT_RESID_POST = 0;
+    public static int TILLER_POINT_RESID_POST() { return TILLER_POINT_RESID_POST; }
+
+    private static final int TILLER_POINT_ATTN_Q = 1;
+    public static int TILLER_POINT_ATTN_Q() { return TILLER_POINT_ATTN_Q; }
+
+    private static final int TILLER_POINT_ATTN_K = 2;
+    public static int TILLER_POINT_ATTN_K() { return TILLER_POINT_ATTN_K; }
+
+    private static final int TILLER_QADA_ESTIMATE = 0;
+    public static int TILLER_QADA_ESTIMATE() { return TILLER_QADA_ESTIMATE; }
+
+    private static final int TILLER_QADA_ORACLE = 1;
+    public static int TILLER_QADA_ORACLE() { return TILLER_QADA_ORACLE; }
+
+    private static final int TILLER_QADA_LABELS = 2;
+    public static int TILLER_QADA_LABELS() { return TILLER_QADA_LABELS; }
+
+    private static final int TILLER_QADA_FORCED = 3;
+    public static int TILLER_QADA_FORCED() { return TILLER_QADA_FORCED; }
+
+    private static final int TILLER_MOMENTS_LOCAL = 0;
+    public static int TILLER_MOMENTS_LOCAL() { return TILLER_MOMENTS_LOCAL; }
+
+    private static final int TILLER_MOMENTS_BULK = 1;
+    public static int TILLER_MOMENTS_BULK() { return TILLER_MOMENTS_BULK; }
+
     private static final int TILLER_QUANTIZE_ALLOW_REQUANTIZE = 1;
     public static int TILLER_QUANTIZE_ALLOW_REQUANTIZE() { return TILLER_QUANTIZE_ALLOW_REQUANTIZE; }
 
@@ -1111,6 +1138,116 @@ public final class tiller_h {
         var mh$ = tiller_session_capture.HANDLE;
         try {
             return (int) mh$.invokeExact(session, layer, data, n_tokens);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_session_set_capture_at {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_set_capture_at");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_set_capture_at$descriptor() { return tiller_session_set_capture_at.DESC; }
+    public static MethodHandle tiller_session_set_capture_at$handle() { return tiller_session_set_capture_at.HANDLE; }
+    public static MemorySegment tiller_session_set_capture_at$address() { return tiller_session_set_capture_at.ADDR; }
+
+    /** {@code int32_t tiller_session_set_capture_at(tiller_session &#42; session, int32_t point, const int32_t &#42; layers, int32_t n)} */
+    public static int tiller_session_set_capture_at(MemorySegment session, int point, MemorySegment layers, int n) {
+        var mh$ = tiller_session_set_capture_at.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, point, layers, n);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_session_capture_at {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_POINTER, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_capture_at");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_capture_at$descriptor() { return tiller_session_capture_at.DESC; }
+    public static MethodHandle tiller_session_capture_at$handle() { return tiller_session_capture_at.HANDLE; }
+    public static MemorySegment tiller_session_capture_at$address() { return tiller_session_capture_at.ADDR; }
+
+    /** {@code int32_t tiller_session_capture_at(const tiller_session &#42; session, int32_t point, int32_t layer, const float &#42;&#42; data, int32_t &#42; n_tokens, int32_t &#42; width)} */
+    public static int tiller_session_capture_at(MemorySegment session, int point, int layer, MemorySegment data, MemorySegment n_tokens, MemorySegment width) {
+        var mh$ = tiller_session_capture_at.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, point, layer, data, n_tokens, width);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_session_set_adaptive_attention {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_FLOAT, C_INT, C_INT, C_INT, C_POINTER, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_set_adaptive_attention");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_set_adaptive_attention$descriptor() { return tiller_session_set_adaptive_attention.DESC; }
+    public static MethodHandle tiller_session_set_adaptive_attention$handle() { return tiller_session_set_adaptive_attention.HANDLE; }
+    public static MemorySegment tiller_session_set_adaptive_attention$address() { return tiller_session_set_adaptive_attention.ADDR; }
+
+    /** {@code int32_t tiller_session_set_adaptive_attention(tiller_session &#42; session, int32_t decision, float tau, int32_t t_sink, int32_t t_local, int32_t moments, const uint8_t &#42; labels, int32_t n_labels)} */
+    public static int tiller_session_set_adaptive_attention(MemorySegment session, int decision, float tau, int t_sink, int t_local, int moments, MemorySegment labels, int n_labels) {
+        var mh$ = tiller_session_set_adaptive_attention.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, decision, tau, t_sink, t_local, moments, labels, n_labels);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_session_record_heads {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_record_heads");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_record_heads$descriptor() { return tiller_session_record_heads.DESC; }
+    public static MethodHandle tiller_session_record_heads$handle() { return tiller_session_record_heads.HANDLE; }
+    public static MemorySegment tiller_session_record_heads$address() { return tiller_session_record_heads.ADDR; }
+
+    /** {@code int32_t tiller_session_record_heads(tiller_session &#42; session, int32_t on)} */
+    public static int tiller_session_record_heads(MemorySegment session, int on) {
+        var mh$ = tiller_session_record_heads.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, on);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_session_head_record {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_head_record");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_head_record$descriptor() { return tiller_session_head_record.DESC; }
+    public static MethodHandle tiller_session_head_record$handle() { return tiller_session_head_record.HANDLE; }
+    public static MemorySegment tiller_session_head_record$address() { return tiller_session_head_record.ADDR; }
+
+    /** {@code int32_t tiller_session_head_record(const tiller_session &#42; session, int32_t layer, const float &#42;&#42; estimates, const uint8_t &#42;&#42; long_context, int32_t &#42; n_tokens, int32_t &#42; n_head)} */
+    public static int tiller_session_head_record(MemorySegment session, int layer, MemorySegment estimates, MemorySegment long_context, MemorySegment n_tokens, MemorySegment n_head) {
+        var mh$ = tiller_session_head_record.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, layer, estimates, long_context, n_tokens, n_head);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

@@ -39,6 +39,9 @@ public final class Session implements AutoCloseable {
     private final MemorySegment statsBuffer = arena.allocate(16, 8);
     private int logitRowsHeld;
     private int[] capturedLayers = new int[0];
+    private final java.util.EnumMap<CapturePoint, int[]> capturedAt = new java.util.EnumMap<>(CapturePoint.class);
+    private AdaptiveAttention adaptive = AdaptiveAttention.dense();
+    private boolean recordingHeads;
     private Upcalls.Hook hookBridge;
     private ProgressListener progress;
     /** Prompt tokens per native call when a progress listener is set. */
@@ -59,7 +62,16 @@ public final class Session implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(ValueLayout.ADDRESS);
             Native.check(tiller_session_new(modelHandle, options.contextLength(), options.threads(), out));
-            return new Session(model, Native.readPointer(out));
+            Session s = new Session(model, Native.readPointer(out));
+            if (!options.adaptiveAttention().isDense()) {
+                try {
+                    s.setAdaptiveAttention(options.adaptiveAttention());
+                } catch (RuntimeException e) {
+                    s.close();
+                    throw e;
+                }
+            }
+            return s;
         }
     }
 
@@ -243,13 +255,25 @@ public final class Session implements AutoCloseable {
 
     /** Records {@code resid_post(L)} of these layers on every evaluation (no layers: stop capturing). */
     public void captureLayers(int... layers) {
+        capture(CapturePoint.RESID_POST, layers);
+    }
+
+    /**
+     * Records a point of these layers on every evaluation (no layers: stop capturing it); each
+     * point keeps its own layers.
+     */
+    public void capture(CapturePoint point, int... layers) {
+        Objects.requireNonNull(point, "point");
         Objects.requireNonNull(layers, "layers");
         enter();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment seg = layers.length == 0 ? MemorySegment.NULL : a.allocateFrom(ValueLayout.JAVA_INT, layers);
-            invalidateViews("captureLayers(" + java.util.Arrays.toString(layers) + ")"); // buffers of layers no longer captured are freed
-            Native.check(tiller_session_set_capture(handle, seg, layers.length));
-            capturedLayers = layers.clone();
+            String call = point == CapturePoint.RESID_POST ? "captureLayers" : "capture(" + point + ")";
+            invalidateViews(call + "(" + java.util.Arrays.toString(layers) + ")"); // buffers of layers no longer captured are freed
+            Native.check(tiller_session_set_capture_at(handle, point.ordinal(), seg, layers.length));
+            if (layers.length == 0) capturedAt.remove(point);
+            else capturedAt.put(point, layers.clone());
+            if (point == CapturePoint.RESID_POST) capturedLayers = layers.clone();
         } finally {
             lock.unlock();
         }
@@ -260,16 +284,97 @@ public final class Session implements AutoCloseable {
      * {@code n_tokens x n_embd}, row-major, viewed in native memory (0 rows before any evaluation).
      */
     public FloatView captured(int layer) {
+        return captured(CapturePoint.RESID_POST, layer);
+    }
+
+    /** A captured point of a layer for the tokens of the last evaluation: {@code n_tokens x width} ({@link CapturePoint}). */
+    public FloatView captured(CapturePoint point, int layer) {
+        Objects.requireNonNull(point, "point");
         enter();
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment data = a.allocate(ValueLayout.ADDRESS), rows = a.allocate(ValueLayout.JAVA_INT);
-            Native.check(tiller_session_capture(handle, layer, data, rows));
-            int n = rows.get(ValueLayout.JAVA_INT, 0);
-            long bytes = (long) n * nEmbd * Float.BYTES;
+            MemorySegment data = a.allocate(ValueLayout.ADDRESS), rows = a.allocate(ValueLayout.JAVA_INT),
+                    width = a.allocate(ValueLayout.JAVA_INT);
+            Native.check(tiller_session_capture_at(handle, point.ordinal(), layer, data, rows, width));
+            int n = rows.get(ValueLayout.JAVA_INT, 0), w = width.get(ValueLayout.JAVA_INT, 0);
+            long bytes = (long) n * w * Float.BYTES;
             MemorySegment p = Native.readPointer(data);
-            String what = "resid_post(" + layer + ")";
-            if (bytes == 0 || p.equals(MemorySegment.NULL)) return new FloatView(MemorySegment.NULL.reinterpret(0), 0, nEmbd, what, views);
-            return new FloatView(p.reinterpret(bytes, views.arena(), null).asReadOnly(), n, nEmbd, what, views);
+            String what = point.label(layer);
+            if (bytes == 0 || p.equals(MemorySegment.NULL)) return new FloatView(MemorySegment.NULL.reinterpret(0), 0, w, what, views);
+            return new FloatView(p.reinterpret(bytes, views.arena(), null).asReadOnly(), n, w, what, views);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Query-adaptive attention on the global layers from the next evaluation on
+     * ({@link AdaptiveAttention#dense()} turns it off). The KV cache is kept whole either way.
+     */
+    public void setAdaptiveAttention(AdaptiveAttention config) {
+        Objects.requireNonNull(config, "config");
+        enter();
+        try (Arena a = Arena.ofConfined()) {
+            ModelInfo info = model.info();
+            int maxHeads = info.layers().stream().mapToInt(LayerInfo::heads).max().orElse(0);
+            MemorySegment labels = MemorySegment.NULL;
+            int nLabels = 0;
+            if (config.longHeads() != null) {
+                boolean[][] lh = config.longHeads();
+                if (lh.length != nLayer) throw new InvalidArgumentException(0, "labels for " + lh.length + " layers; the model has " + nLayer);
+                nLabels = nLayer * maxHeads;
+                labels = a.allocate(nLabels);
+                for (int l = 0; l < nLayer; ++l) {
+                    int heads = info.layers().get(l).heads();
+                    if (lh[l].length != heads)
+                        throw new InvalidArgumentException(0, "labels of layer " + l + " cover " + lh[l].length + " heads; it has " + heads);
+                    for (int h = 0; h < heads; ++h) labels.set(ValueLayout.JAVA_BYTE, (long) l * maxHeads + h, (byte) (lh[l][h] ? 1 : 0));
+                }
+            }
+            Native.check(tiller_session_set_adaptive_attention(handle, config.rule().ordinal(), (float) config.tau(),
+                    config.tSink(), config.tLocal(), config.moments().ordinal(), labels, nLabels));
+            adaptive = config;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public AdaptiveAttention adaptiveAttention() {
+        return adaptive;
+    }
+
+    /**
+     * Records, for every global layer, head and query of each evaluation, p-hat, the exact bulk
+     * mass and the decision ({@link #headRecord(int)}). The exact mass needs every key, so
+     * recording costs dense attention's reads whatever the rule.
+     */
+    public void recordHeads(boolean on) {
+        enter();
+        try {
+            Native.check(tiller_session_record_heads(handle, on ? 1 : 0));
+            recordingHeads = on;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The record of a global layer for the last evaluation (copied; its rows are the tokens just
+     * before the current position); see {@link #recordHeads(boolean)}.
+     */
+    public HeadRecord headRecord(int layer) {
+        enter();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment est = a.allocate(ValueLayout.ADDRESS), dec = a.allocate(ValueLayout.ADDRESS),
+                    rows = a.allocate(ValueLayout.JAVA_INT), heads = a.allocate(ValueLayout.JAVA_INT);
+            Native.check(tiller_session_head_record(handle, layer, est, dec, rows, heads));
+            int n = rows.get(ValueLayout.JAVA_INT, 0), hN = heads.get(ValueLayout.JAVA_INT, 0);
+            float[] e = new float[n * hN * 2];
+            byte[] d = new byte[n * hN];
+            if (n > 0) {
+                MemorySegment.copy(Native.readPointer(est).reinterpret((long) e.length * Float.BYTES), ValueLayout.JAVA_FLOAT, 0, e, 0, e.length);
+                MemorySegment.copy(Native.readPointer(dec).reinterpret(d.length), ValueLayout.JAVA_BYTE, 0, d, 0, d.length);
+            }
+            return new HeadRecord(layer, position() - n, n, hN, adaptive, e, d);
         } finally {
             lock.unlock();
         }
@@ -423,7 +528,8 @@ public final class Session implements AutoCloseable {
             long bytes = (long) tokens.length * Integer.BYTES;
             if (tokenBuffer.byteSize() < bytes) tokenBuffer = arena.allocate(Math.max(bytes, 4096), 64);
             MemorySegment.copy(tokens, 0, tokenBuffer, ValueLayout.JAVA_INT, 0, tokens.length);
-            int step = progress != null && !all && capturedLayers.length == 0 ? PROGRESS_CHUNK : tokens.length;
+            // Captures and head records cover one native evaluate: chunking for progress would keep only the last chunk.
+            int step = progress != null && !all && capturedAt.isEmpty() && !recordingHeads ? PROGRESS_CHUNK : tokens.length;
             for (int done = 0; done < tokens.length;) {
                 int n = Math.min(step, tokens.length - done);
                 int status = tiller_session_evaluate(handle, tokenBuffer.asSlice((long) done * Integer.BYTES), n, all ? 1 : 0);
@@ -476,8 +582,8 @@ public final class Session implements AutoCloseable {
         if (rows > logitRowsHeld) {
             invalidateViews(call + " (the logits buffer grew)");
             logitRowsHeld = rows;
-        } else if (capturedLayers.length > 0) {
-            invalidateViews(call + " (captured residuals are rewritten by every evaluation)");
+        } else if (!capturedAt.isEmpty()) {
+            invalidateViews(call + " (captured activations are rewritten by every evaluation)");
         }
     }
 

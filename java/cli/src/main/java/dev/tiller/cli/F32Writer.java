@@ -21,6 +21,12 @@ final class F32Writer {
         while (b.hasRemaining()) ch.write(b);
     }
 
+    void write(float[] values) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        while (b.hasRemaining()) ch.write(b);
+    }
+
     void writeInts(int... values) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (int v : values) b.putInt(v);

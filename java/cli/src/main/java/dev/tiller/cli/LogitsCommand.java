@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tiller logits --model M.gguf --tokens 2,17,... --out F.f32 [--incremental]
- * [--control-vector CV.gguf[:STRENGTH]]... [--threads N]}: float32 little-endian
+ * [--control-vector CV.gguf[:STRENGTH]]... [--adaptive-attention TAU ...] [--threads N]}: float32 little-endian
  * {@code [n_tokens, n_vocab]}, the logits of every position. Long inputs are evaluated in chunks
  * of 512 tokens with progress on stderr; the file appears only when complete.
  */
@@ -31,12 +31,15 @@ final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "F.f32", description = "output file")
     Path out;
 
+    @Mixin
+    AdaptiveAttentionOptions adaptive;
+
     @Option(names = "--incremental", description = "feed the tokens one at a time through the KV cache instead of one batch")
     boolean incremental;
 
     @Override
     public Integer call() {
-        opts.runSteered(steering, out, (model, session, tokens) -> {
+        opts.runSteered(steering, adaptive.config(), out, (model, session, tokens) -> {
             Progress progress = new Progress("logits of token", tokens.length, System.err, 2, 1);
             AtomicFiles.write(out, os -> {
                 F32Writer w = new F32Writer(os);

@@ -47,9 +47,15 @@ final class ModelOptions {
      * command's steering applied to them, and runs work (tiller logits and tiller residuals).
      */
     void runSteered(SteeringOptions steering, Path out, Work work) {
+        runSteered(steering, dev.tiller.AdaptiveAttention.dense(), out, work);
+    }
+
+    /** As {@link #runSteered(SteeringOptions, Path, Work)}, with adaptive attention on the session. */
+    void runSteered(SteeringOptions steering, dev.tiller.AdaptiveAttention adaptive, Path out, Work work) {
         AtomicFiles.checkWritable(out);
         int[] ids = tokens();
-        try (SteeringOptions st = steering; Model m = Model.load(model); Session session = m.newSession(new SessionOptions(contextLength(m), threads.threads))) {
+        try (SteeringOptions st = steering; Model m = Model.load(model);
+                Session session = m.newSession(new SessionOptions(contextLength(m), threads.threads, adaptive))) {
             st.apply(session, m.info().layerCount());
             st.applySteering(session, ids.length, 0, false);
             work.run(m, session, ids);
