@@ -118,3 +118,27 @@ TEST(one_thread_and_many_give_the_same_bits) {
     CHECK(one == four);
     check(s, 1);
 }
+
+TEST(batches_run_in_blocks_of_rows_with_an_online_softmax) {
+    // Eight rows or more go through the flash-attention blocks: spans of keys, soft-cap, windows,
+    // blocks whose last one is short, and rows whose first span is fully masked.
+    check({4, 2, 16, 15, 12, 0, 5.0f, 0});
+    check({8, 2, 16, 600, 20, 0, 5.0f, 0});
+    check({6, 3, 8, 0, 300, 0, 0.0f, 0});
+    check({4, 2, 16, 700, 11, 300, 50.0f, 800});
+}
+
+TEST(long_decode_rows_split_their_keys_into_merged_spans) {
+    // Rows of a small batch with thousands of keys are cut into spans (flash-decoding) whose
+    // partial softmaxes are merged: the result is still the reference's, for any pool size.
+    check({8, 2, 16, 3000, 1, 0, 0.0f, 0});
+    check({4, 1, 16, 2100, 2, 0, 5.0f, 0}, 2);
+    check({4, 4, 8, 1500, 1, 1200, 0.0f, 1300});  // a sliding window of 1200 keys from a ring
+    const Shape s{8, 2, 16, 2500, 1, 0, 0.0f, 0};
+    Problem p(s, 4);
+    std::vector<float> one(static_cast<size_t>(s.n_head * s.head_dim)), three(one.size());
+    ThreadPool p1(1), p3(3);
+    attention(p1, p.args(one.data(), nullptr));
+    attention(p3, p.args(three.data(), nullptr));
+    CHECK(one == three);
+}

@@ -357,3 +357,17 @@ TEST(misuse_is_refused) {
     CHECK(error_code([&] { sliding_only.set_recording(true); }) == TILLER_ERR_UNSUPPORTED);
     CHECK(error_code([&] { sliding_only.configure(config(QadaDecision::estimate, 0.0), {}); }) == TILLER_OK);  // dense: nothing to do
 }
+
+TEST(long_bulks_split_into_spans_merge_to_dense_attention) {
+    // Decode rows with thousands of bulk keys: the long-context heads' bulks are cut into spans
+    // across the threads and merged with the local part; any pool gives the same bits.
+    const Shape s{8, 2, 16, 2600, 2, 0, 0.0f, 0};
+    Problem p = problem(s, 10);
+    std::vector<uint8_t> labels{1, 0, 1, 1, 0, 0, 1, 0};
+    QadaConfig c = config(QadaDecision::labels, 0.0);
+    c.t_sink = 16;
+    c.t_local = 256;
+    Run r = run(p, c, labels);
+    CHECK(check_outputs(p, c, r) == 0);
+    CHECK(run(p, c, labels, 1).out == r.out);
+}

@@ -55,5 +55,9 @@ inline const float *value_at(const AttentionArgs &a, int64_t p, int64_t kvh) {
 void dot_keys(const AttentionArgs &a, int64_t kvh, const float *q, int64_t lo, int64_t hi, float *s);
 // out += sum over p in lo..hi of w[p - lo] * v_p.
 void add_values(const AttentionArgs &a, int64_t kvh, const float *w, int64_t lo, int64_t hi, float *out);
+// How many spans a row's n_keys are cut into when a call has `rows` (row, KV head) pairs: small
+// batches (decode) split long rows so that the threads have work (flash-decoding); the split
+// depends on the shape only, so any thread count gives the same bits.
+int64_t spans_for(int64_t n_keys, int64_t rows);
 
 }  // namespace tiller

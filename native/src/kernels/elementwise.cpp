@@ -52,6 +52,17 @@ double softmax(float *x, int64_t n) {
     return mx + std::log(sum);
 }
 
+TILLER_CLONES float exp_shifted(float *x, int64_t n, float m) {
+    float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+    for (int64_t i = 0; i < n; ++i) {
+        const float e = exp_neg(x[i] - m);
+        x[i] = e;
+        sum += e;
+    }
+    return sum;
+}
+
 TILLER_CLONES LogitStats logit_stats(const float *x, int64_t n) {
     LogitStats st{-INFINITY, -INFINITY, 0};
     for (int64_t i = 0; i < n; ++i) {

@@ -15,6 +15,9 @@ void softcap(float *x, int64_t n, float cap);
 // log-sum-exp (max + log of the double sum), which merging partial softmaxes needs.
 double softmax(float *x, int64_t n);
 
+// x[i] = exp(x[i] - m) for x[i] <= m (vectorized; -inf gives 0); returns their float sum.
+float exp_shifted(float *x, int64_t n, float m);
+
 // Max, first arg-max and log-sum-exp of n values (the sum in double).
 struct LogitStats {
     float max;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/splitmix.h"
+#include "kernels/dot.h"
 #include "kernels/elementwise.h"
 
 namespace tiller {
@@ -66,20 +67,26 @@ double log_mean_exp_gaussian(double m, double v, float cap) {
 
 void qada_attention(ThreadPool &pool, const AttentionArgs &a, const QadaArgs &qa) {
     const QadaConfig &c = *qa.config;
-    const int64_t hd = a.head_dim, q_dim = a.n_head * hd, group = a.n_head / a.n_head_kv;
+    const int64_t hd = a.head_dim, q_dim = a.n_head * hd, group = a.n_head / a.n_head_kv, pairs = a.n_tokens * a.n_head;
     const bool dense = c.dense();
     const bool want_oracle = qa.record != nullptr || c.decision == QadaDecision::oracle;
-    pool.parallel_for(a.n_tokens * a.n_head, [&](int64_t w0, int64_t w1, int) {
-        thread_local std::vector<float> loc, bulk, full;
+    // tau = 0: the dense kernel's output, bit for bit; what follows only records.
+    if (dense) attention(pool, a);
+    if (dense && !qa.record && !qa.decisions) return;
+    std::vector<uint8_t> long_context(static_cast<size_t>(pairs), 0);
+    std::vector<double> lse_local(static_cast<size_t>(pairs));
+
+    // 1. Per (query, head): local scores and attention, the criterion, the oracle when wanted, the decision.
+    pool.parallel_for(pairs, [&](int64_t w0, int64_t w1, int) {
+        thread_local std::vector<float> loc, bulk;
         for (int64_t w = w0; w < w1; ++w) {
             const int64_t t = w / a.n_head, h = w % a.n_head, kvh = h / group, pos = a.pos0 + t;
             const float *q = a.q + t * q_dim + h * hd;
-            float *o = a.out + t * q_dim + h * hd;
             const QadaSplit sp(pos, c.t_sink, c.t_local);
-            const int64_t se = sp.sink_end, wl = sp.window_lo, nb = sp.n_bulk(), n_win = pos - wl + 1;
+            const int64_t se = sp.sink_end, wl = sp.window_lo, nb = sp.n_bulk(), n_win = pos - wl + 1, n_loc = se + n_win;
 
             // Local raw scores: sinks, then the recent window (position order when the bulk is empty).
-            loc.resize(static_cast<size_t>(se + n_win));
+            loc.resize(static_cast<size_t>(n_loc));
             dot_keys(a, kvh, q, 0, se - 1, loc.data());
             dot_keys(a, kvh, q, wl, pos, loc.data() + se);
             double m = 0, v = 0;
@@ -87,69 +94,94 @@ void qada_attention(ThreadPool &pool, const AttentionArgs &a, const QadaArgs &qa
                 if (c.moments == QadaMoments::local) {
                     mean_variance(loc.data() + se, n_win, m, v);
                 } else {
-                    m = qa.bulk_moments[2 * (t * a.n_head + h)];
-                    v = qa.bulk_moments[2 * (t * a.n_head + h) + 1];
+                    m = qa.bulk_moments[2 * w];
+                    v = qa.bulk_moments[2 * w + 1];
                 }
             }
-            const bool bulk_scored = nb > 0 && (want_oracle || dense);
-            if (bulk_scored) {
-                bulk.resize(static_cast<size_t>(nb));
-                dot_keys(a, kvh, q, se, wl - 1, bulk.data());
-                if (a.softcap > 0) softcap(bulk.data(), nb, a.softcap);
-            }
-            if (a.softcap > 0) softcap(loc.data(), se + n_win, a.softcap);
-
-            // Criterion, oracle and decision.
-            const double lse_loc = log_sum_exp(loc.data(), se + n_win);
+            if (a.softcap > 0) softcap(loc.data(), n_loc, a.softcap);
+            const double lse_loc = log_sum_exp(loc.data(), n_loc);
             double p_hat = 0, p_bulk = 0;
             if (nb > 0) {
                 p_hat = sigmoid_of_difference(std::log(double(nb)) + log_mean_exp_gaussian(m, v, a.softcap), lse_loc);
-                if (bulk_scored) p_bulk = sigmoid_of_difference(log_sum_exp(bulk.data(), nb), lse_loc);
+                if (want_oracle) {  // the exact bulk mass reads every bulk key
+                    bulk.resize(static_cast<size_t>(nb));
+                    dot_keys(a, kvh, q, se, wl - 1, bulk.data());
+                    if (a.softcap > 0) softcap(bulk.data(), nb, a.softcap);
+                    p_bulk = sigmoid_of_difference(log_sum_exp(bulk.data(), nb), lse_loc);
+                }
             }
-            bool long_context = false;
+            bool is_long = false;
             if (nb > 0) switch (c.decision) {
-                case QadaDecision::estimate: long_context = dense || (c.tau < 1.0 && p_hat >= c.tau); break;
-                case QadaDecision::oracle: long_context = dense || (c.tau < 1.0 && p_bulk >= c.tau); break;
-                case QadaDecision::labels: long_context = qa.labels[h] != 0; break;
-                case QadaDecision::forced: long_context = uniform_of(a.layer, h, pos) >= c.tau; break;
+                case QadaDecision::estimate: is_long = dense || (c.tau < 1.0 && p_hat >= c.tau); break;
+                case QadaDecision::oracle: is_long = dense || (c.tau < 1.0 && p_bulk >= c.tau); break;
+                case QadaDecision::labels: is_long = qa.labels[h] != 0; break;
+                case QadaDecision::forced: is_long = uniform_of(a.layer, h, pos) >= c.tau; break;
             }
             if (qa.record) {
-                qa.record[2 * (t * a.n_head + h)] = static_cast<float>(p_hat);
-                qa.record[2 * (t * a.n_head + h) + 1] = static_cast<float>(p_bulk);
+                qa.record[2 * w] = static_cast<float>(p_hat);
+                qa.record[2 * w + 1] = static_cast<float>(p_bulk);
             }
-            if (qa.decisions) qa.decisions[t * a.n_head + h] = long_context ? 1 : 0;
-
+            if (qa.decisions) qa.decisions[w] = is_long ? 1 : 0;
+            if (dense) continue;  // the dense kernel wrote the output
+            long_context[w] = is_long;
+            float *o = a.out + t * q_dim + h * hd;
             std::memset(o, 0, hd * sizeof(float));
-            if (dense) {
-                // Exactly the dense kernel's computation, so that tau = 0 changes no bit.
-                full.resize(static_cast<size_t>(pos + 1));
-                dot_keys(a, kvh, q, 0, pos, full.data());
-                if (a.softcap > 0) softcap(full.data(), pos + 1, a.softcap);
-                softmax(full.data(), pos + 1);
-                add_values(a, kvh, full.data(), 0, pos, o);
-                continue;
-            }
-            const double lse_l = softmax(loc.data(), se + n_win);
-            if (!long_context) {
-                add_values(a, kvh, loc.data(), 0, se - 1, o);
-                add_values(a, kvh, loc.data() + se, wl, pos, o);
-                continue;
-            }
-            if (!bulk_scored) {
-                bulk.resize(static_cast<size_t>(nb));
-                dot_keys(a, kvh, q, se, wl - 1, bulk.data());
-                if (a.softcap > 0) softcap(bulk.data(), nb, a.softcap);
-            }
-            const double lse_b = softmax(bulk.data(), nb);
-            // Weights of the local and bulk parts in the merged softmax: e^lse / (e^lse_l + e^lse_b).
-            const float wloc = static_cast<float>(sigmoid_of_difference(lse_l, lse_b)), wbulk = 1.0f - wloc;
-            for (int64_t i = 0; i < se + n_win; ++i) loc[i] *= wloc;
-            for (int64_t i = 0; i < nb; ++i) bulk[i] *= wbulk;
+            lse_local[w] = softmax(loc.data(), n_loc);
             add_values(a, kvh, loc.data(), 0, se - 1, o);
-            add_values(a, kvh, bulk.data(), se, wl - 1, o);
             add_values(a, kvh, loc.data() + se, wl, pos, o);
         }
     });
+    if (dense) return;
+
+    // 2. The bulk of long-context heads, in spans across the threads: partial max, sum, output.
+    struct Span {
+        int64_t w, lo, hi;
+    };
+    std::vector<Span> spans;
+    int64_t n_long = 0;
+    for (int64_t w = 0; w < pairs; ++w) n_long += long_context[w];
+    for (int64_t w = 0; w < pairs; ++w) {
+        if (!long_context[w]) continue;
+        const QadaSplit sp(a.pos0 + w / a.n_head, c.t_sink, c.t_local);
+        const int64_t nb = sp.n_bulk(), k = spans_for(nb, n_long), len = (nb + k - 1) / k;
+        for (int64_t s = 0; s < k; ++s)
+            spans.push_back({w, sp.sink_end + s * len, std::min(sp.window_lo - 1, sp.sink_end + (s + 1) * len - 1)});
+    }
+    if (spans.empty()) return;
+    std::vector<float> part_m(spans.size()), part_l(spans.size()), part_o(spans.size() * hd, 0.0f);
+    pool.parallel_for(static_cast<int64_t>(spans.size()), [&](int64_t i0, int64_t i1, int) {
+        thread_local std::vector<float> s;
+        for (int64_t i = i0; i < i1; ++i) {
+            const Span &sp = spans[i];
+            const int64_t t = sp.w / a.n_head, h = sp.w % a.n_head, n = sp.hi - sp.lo + 1;
+            s.resize(static_cast<size_t>(n));
+            dot_keys(a, h / group, a.q + t * q_dim + h * hd, sp.lo, sp.hi, s.data());
+            if (a.softcap > 0) softcap(s.data(), n, a.softcap);
+            part_m[i] = *std::max_element(s.begin(), s.begin() + n);
+            part_l[i] = exp_shifted(s.data(), n, part_m[i]);
+            add_values(a, h / group, s.data(), sp.lo, sp.hi, &part_o[i * hd]);
+        }
+    });
+
+    // 3. Merge each long-context head's local output (weight e^lse_local) with its bulk spans.
+    for (size_t i = 0; i < spans.size();) {
+        const int64_t w = spans[i].w;
+        size_t j = i;
+        double mx = lse_local[w];
+        for (; j < spans.size() && spans[j].w == w; ++j) mx = std::max(mx, double(part_m[j]));
+        float *o = a.out + (w / a.n_head) * q_dim + (w % a.n_head) * hd;
+        const float w_loc = static_cast<float>(std::exp(lse_local[w] - mx));
+        double total = w_loc;
+        for (int64_t d = 0; d < hd; ++d) o[d] *= w_loc;
+        for (size_t k = i; k < j; ++k) {
+            const float wk = static_cast<float>(std::exp(part_m[k] - mx));
+            total += double(wk) * part_l[k];
+            axpy_f32(wk, &part_o[k * hd], o, hd);
+        }
+        const float inv = static_cast<float>(1.0 / total);
+        for (int64_t d = 0; d < hd; ++d) o[d] *= inv;
+        i = j;
+    }
 }
 
 }  // namespace tiller

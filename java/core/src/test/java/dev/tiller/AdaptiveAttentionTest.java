@@ -48,9 +48,11 @@ class AdaptiveAttentionTest {
                             assertArrayEquals(want, s.evaluateAll(c.tokens()).toArray(), mo + " moments, recorded");
                         }
                     }
-                    // A window wider than the input: tau 1 reads every key, in the dense kernel's order.
+                    // A window wider than the input: tau 1 reads every key, through the local path.
                     try (Session s = m.newSession(new SessionOptions(c.tokens().length, 2, AdaptiveAttention.estimate(1).withWindow(4, 64)))) {
-                        assertArrayEquals(want, s.evaluateAll(c.tokens()).toArray(), "tau 1, window over everything");
+                        // Another summation order: equal within the tolerance the fixtures allow against llama.cpp.
+                        LogitComparison cmp = LogitComparison.of(want, s.evaluateAll(c.tokens()).toArray(), c.nVocab());
+                        assertTrue(cmp.within(LogitComparison.Tolerance.forWeights(c.weights())), "tau 1, window over everything: " + cmp);
                     }
                 }
             }));
