@@ -365,7 +365,7 @@ TILLER_API int32_t tiller_write_random_model(const char *out_path, const char *a
 #define TILLER_OP_MAX_POOL2D 52    /* x [N,C,H,W] | window, stride */
 #define TILLER_OP_AVG_POOL2D 53
 #define TILLER_OP_ROPE 60          /* x [..., T, D] | first position | base: NEOX rotary embedding */
-#define TILLER_OP_CAUSAL_SOFTMAX 61 /* scores [..., T, T] | | scale: masked softmax(scale * s) */
+#define TILLER_OP_CAUSAL_SOFTMAX 61 /* scores [..., T, T] | window (optional; 0 = none) | scale: masked softmax(scale * s); a window keeps the last `window` keys */
 #define TILLER_ALL_AXES (-1000)
 
 TILLER_API int32_t tiller_graph_create(int32_t n_threads, tiller_graph **out);

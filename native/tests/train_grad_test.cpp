@@ -166,9 +166,31 @@ TEST(network_op_gradients) {
 TEST(attention_gradients) {
     GRAD_CHECK("rope", {{{2, 5, 8}}}, [](Graph &g, const std::vector<Id> &x) { return rope(g, x[0], 10000.0f, 3); });
     GRAD_CHECK("causal_softmax", {{{2, 4, 4}}}, [](Graph &g, const std::vector<Id> &x) { return causal_softmax(g, x[0], 0.5f); });
+    GRAD_CHECK("causal_softmax window", {{{2, 6, 6}}}, [](Graph &g, const std::vector<Id> &x) { return causal_softmax(g, x[0], 0.5f, 3); });
     // The composed block: softmax_causal(rope(q) rope(k)^T / sqrt(d)) v.
     GRAD_CHECK("attention", {{{2, 5, 4}}, {{2, 5, 4}}, {{2, 5, 4}}}, [](Graph &g, const std::vector<Id> &x) {
         Id s = matmul(g, rope(g, x[0], 100.0f, 0), rope(g, x[1], 100.0f, 0), false, true);
         return matmul(g, causal_softmax(g, s, 0.5f), x[2], false, false);
     });
+}
+
+TEST(sliding_window_softmax_keeps_the_last_window_keys) {
+    // Row t of a window of 3 weighs keys t-2..t (as the inference kernel's sliding layers), as
+    // softmax(scale * s) over them, and nothing else.
+    Graph g(1);
+    const int64_t T = 6;
+    std::vector<float> s(static_cast<size_t>(T * T));
+    for (int64_t i = 0; i < T * T; ++i) s[i] = 0.1f * float((i * 7) % 11);
+    Id y = causal_softmax(g, g.create({T, T}, s.data(), false, false), 0.5f, 3);
+    const Tensor &out = g.get(y);
+    for (int64_t t = 0; t < T; ++t) {
+        const int64_t lo = std::max<int64_t>(0, t - 2);
+        double z = 0;
+        for (int64_t j = lo; j <= t; ++j) z += std::exp(0.5 * s[t * T + j]);
+        for (int64_t j = 0; j < T; ++j) {
+            const double want = j < lo || j > t ? 0.0 : std::exp(0.5 * s[t * T + j]) / z;
+            CHECK(std::fabs(out.data.data()[t * T + j] - want) < 1e-6);
+        }
+    }
+    CHECK(tiller_test::error_code([&] { causal_softmax(g, y, 1.0f, -1); }) == TILLER_ERR_INVALID_ARGUMENT);
 }

@@ -76,7 +76,7 @@ constexpr OpSig kOps[] = {
     {TILLER_OP_MAX_POOL2D, "max_pool2d", 1, 1, 2, 2, 0, 0, false},
     {TILLER_OP_AVG_POOL2D, "avg_pool2d", 1, 1, 2, 2, 0, 0, false},
     {TILLER_OP_ROPE, "rope", 1, 1, 1, 1, 1, 1, false},
-    {TILLER_OP_CAUSAL_SOFTMAX, "causal_softmax", 1, 1, 0, 0, 1, 1, false},
+    {TILLER_OP_CAUSAL_SOFTMAX, "causal_softmax", 1, 1, 0, 1, 1, 1, false},
 };
 
 const OpSig &signature(int32_t op) {
@@ -137,7 +137,7 @@ Id run_op(Graph &g, const OpSig &s, const std::vector<Id> &in, const int64_t *ia
     case TILLER_OP_MAX_POOL2D: return pool2d(g, in[0], narrow(ia[0], "window"), narrow(ia[1], "stride"), true);
     case TILLER_OP_AVG_POOL2D: return pool2d(g, in[0], narrow(ia[0], "window"), narrow(ia[1], "stride"), false);
     case TILLER_OP_ROPE: return rope(g, in[0], fa[0], ia[0]);
-    case TILLER_OP_CAUSAL_SOFTMAX: return causal_softmax(g, in[0], fa[0]);
+    case TILLER_OP_CAUSAL_SOFTMAX: return causal_softmax(g, in[0], fa[0], iarg(0, 0));
     }
     fail(TILLER_ERR_INTERNAL, "op %s has no dispatch", s.name);
 }

@@ -58,8 +58,9 @@ Id pool2d(Graph &g, Id x, int k, int stride, bool max);       // max or average 
 
 // --- ops_attention.cpp: x [..., T, D] with D even; NEOX pairs (i, i + D/2), positions pos0 + t.
 Id rope(Graph &g, Id x, float base, int64_t pos0);
-// softmax(scale * s) over the last axis of s [..., T, T] with future positions masked.
-Id causal_softmax(Graph &g, Id scores, float scale);
+// softmax(scale * s) over the last axis of s [..., T, T] with future positions masked and, when
+// window > 0, positions more than window - 1 back (a sliding-window layer).
+Id causal_softmax(Graph &g, Id scores, float scale, int64_t window = 0);
 
 // Normalises a possibly negative axis against a rank; throws naming the op.
 int axis_of(int axis, int rank, const char *op);

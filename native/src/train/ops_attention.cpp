@@ -1,5 +1,6 @@
 // The pieces of Gemma-style causal self-attention that are not matmuls: NEOX rotary position
 // embedding and the masked softmax. The block itself is composed in Java (java/train).
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -54,18 +55,21 @@ Id rope(Graph &g, Id ix, float base, int64_t pos0) {
     return io;
 }
 
-Id causal_softmax(Graph &g, Id is, float scale) {
+Id causal_softmax(Graph &g, Id is, float scale, int64_t window) {
     const Tensor &s = g.get(is);
     if (s.rank() < 2 || s.dim(-1) != s.dim(-2))
         fail(TILLER_ERR_INVALID_ARGUMENT, "causal_softmax: scores %s must be [..., T, T]", shape_str(s.shape).c_str());
+    if (window < 0) fail(TILLER_ERR_INVALID_ARGUMENT, "causal_softmax: window %lld is negative", (long long)window);
     const int64_t t_len = s.dim(-1), rows = s.n / t_len;
-    Id io = g.emit(s.shape, {is}, [is, t_len, rows, scale](Graph &g, Id io) {
+    // Row r (query t = r % T) sees keys lo..t: all earlier ones, or the last `window` (a sliding layer).
+    auto first = [t_len, window](int64_t r) { return window > 0 ? std::max<int64_t>(0, r % t_len - window + 1) : 0; };
+    Id io = g.emit(s.shape, {is}, [is, t_len, rows, scale, first](Graph &g, Id io) {
         float *gs = g.grad_of(is);
         const Tensor &y = g.get(io);
         parallel(g, rows, t_len, [&](int64_t r0, int64_t r1) {
             for (int64_t r = r0; r < r1; ++r) {
-                const int64_t valid = r % t_len + 1;
-                softmax_backward_row(y.data.data() + r * t_len, y.grad.data() + r * t_len, gs + r * t_len, valid, scale);
+                const int64_t lo = first(r), at = r * t_len + lo;
+                softmax_backward_row(y.data.data() + at, y.grad.data() + at, gs + at, r % t_len + 1 - lo, scale);
             }
         });
     });
@@ -73,12 +77,13 @@ Id causal_softmax(Graph &g, Id is, float scale) {
     float *y = g.get(io).data.data();
     parallel(g, rows, t_len * 4, [&](int64_t r0, int64_t r1) {
         for (int64_t r = r0; r < r1; ++r) {
-            const int64_t valid = r % t_len + 1;
+            const int64_t lo = first(r), hi = r % t_len;
             const float *sr = sd + r * t_len;
             float *yr = y + r * t_len;
-            for (int64_t j = 0; j < valid; ++j) yr[j] = scale * sr[j];
-            tiller::softmax(yr, valid);  // the inference kernel, over the unmasked prefix
-            for (int64_t j = valid; j < t_len; ++j) yr[j] = 0.0f;
+            for (int64_t j = 0; j < lo; ++j) yr[j] = 0.0f;
+            for (int64_t j = lo; j <= hi; ++j) yr[j] = scale * sr[j];
+            tiller::softmax(yr + lo, hi - lo + 1);  // the inference kernel, over the unmasked keys
+            for (int64_t j = hi + 1; j < t_len; ++j) yr[j] = 0.0f;
         }
     });
     return io;

@@ -104,7 +104,7 @@ final class HeadsReportCommand implements Callable<Integer> {
         HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(400, 60 * heads.size() + 200)).height(Math.max(300, 30 * layers.size() + 150))
                 .title(String.format(Locale.ROOT, "fraction of queries long-context (p-hat >= %s)", tau)).xAxisTitle("head")
                 .yAxisTitle("global layer").build();
-        chart.getStyler().setMin(0).setMax(1).setShowValue(heads.size() * layers.size() <= 400);
+        chart.getStyler().setMin(0).setMax(1).setShowValue(heads.size() * layers.size() <= 400).setHeatMapValueDecimalPattern("0.00");
         chart.addSeries("long fraction", heads, layers, cells);
         AtomicFiles.write(out.resolve("heads.png"), os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
     }

@@ -79,6 +79,7 @@ class ReadmeTest {
         String source = """
                 import dev.tiller.*;
                 import dev.tiller.steer.*;
+                import dev.tiller.heads.*;
                 import dev.tiller.io.*;
                 import dev.tiller.train.*;
                 import dev.tiller.train.nn.*;

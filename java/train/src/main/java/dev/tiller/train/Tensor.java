@@ -233,6 +233,8 @@ public final class Tensor {
 
     /** softmax(scale * this) over the last axis of [..., T, T], future positions masked. */
     public Tensor causalSoftmax(float scale) { return opf(TILLER_OP_CAUSAL_SOFTMAX(), scale); }
+    /** The causal softmax of a sliding-window layer: row t weighs keys t - window + 1 .. t (window 0: all). */
+    public Tensor causalSoftmax(float scale, int window) { return opf(TILLER_OP_CAUSAL_SOFTMAX(), scale, window); }
 
     @Override
     public String toString() {

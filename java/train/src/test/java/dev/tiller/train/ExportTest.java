@@ -85,6 +85,38 @@ class ExportTest {
     }
 
     @Test
+    void exportedGemma3WithSlidingLayersComputesTheSameLogitsInTheRuntime(@TempDir Path dir) {
+        // q/k norms, a window of 3 on layers 0 and 2 (pattern 2) with their own RoPE base, a global
+        // layer between, grouped-query heads and d_model != heads x head_dim: the runtime's
+        // Gemma 3 forward pass over 12 tokens must give the trained model's logits.
+        BpeTrainer.Vocabulary v = vocab(300);
+        TransformerConfig c = new TransformerConfig(v.size(), 32, 3, 4, 2, 12, 48, 16, 20000f, 0f, 0f, true, 1e-6f,
+                new TransformerConfig.Gemma3(3, 2, 500f));
+        int[] tokens = {2, 40, 41, 7, 100, 120, v.size() - 1, 45, 46, 47, 48, 49};
+        Path f = dir.resolve("tiny3.gguf");
+        float[] expected;
+        try (Graph g = new Graph(1)) {
+            TransformerLm m = new TransformerLm(g, c, new SplittableRandom(6));
+            for (Tensor p : m.parameters()) {
+                float[] a = p.toArray();
+                SplittableRandom r = new SplittableRandom(a.length + 1);
+                for (int i = 0; i < a.length; i++) a[i] += (float) (r.nextGaussian() * 0.3);
+                p.copyFrom(a);
+            }
+            expected = m.forward(tokens, 1, tokens.length).toArray();
+            GemmaExport.write(m, v, "test3", Map.of(), false, f);
+        }
+        try (Model model = Model.load(f); Session s = model.newSession(new SessionOptions(16, 1))) {
+            assertEquals("gemma3", model.info().architecture());
+            assertEquals("SGS", model.info().layerPattern());
+            float[] got = s.evaluateAll(tokens).toArray();
+            double worst = 0;
+            for (int i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected[i]));
+            assertTrue(worst < 2e-3, "largest logit difference " + worst);
+        }
+    }
+
+    @Test
     void npzSaeLoadsThroughTheGemmaScopeLoader(@TempDir Path dir) {
         int d = 4, m = 3;
         float[] wEnc = new float[d * m], wDec = new float[m * d];

@@ -14,8 +14,8 @@ public final class TransformerLm extends Module {
     private final Tensor embd, outNorm;
     private final Block[] blocks;
 
-    private record Block(Tensor attnNorm, Tensor q, Tensor k, Tensor v, Tensor o, Tensor postAttnNorm, Tensor ffnNorm, Tensor gate,
-                         Tensor up, Tensor down, Tensor postFfnNorm) {}
+    private record Block(int index, Tensor attnNorm, Tensor q, Tensor k, Tensor v, Tensor o, Tensor qNorm, Tensor kNorm, Tensor postAttnNorm,
+                         Tensor ffnNorm, Tensor gate, Tensor up, Tensor down, Tensor postFfnNorm) {}
 
     public TransformerLm(Graph graph, TransformerConfig c, SplittableRandom rng) {
         super(graph);
@@ -28,11 +28,13 @@ public final class TransformerLm extends Module {
         blocks = new Block[c.nLayers()];
         for (int i = 0; i < c.nLayers(); i++) {
             String p = "blk." + i + ".";
-            blocks[i] = new Block(param(p + "attn_norm.weight", Init.constant(d, 1f), d),
+            blocks[i] = new Block(i, param(p + "attn_norm.weight", Init.constant(d, 1f), d),
                     param(p + "attn_q.weight", Init.normal(rng, qd * d, std), qd, d),
                     param(p + "attn_k.weight", Init.normal(rng, kvd * d, std), kvd, d),
                     param(p + "attn_v.weight", Init.normal(rng, kvd * d, std), kvd, d),
                     param(p + "attn_output.weight", Init.normal(rng, d * qd, outStd), d, qd),
+                    c.gemma3() != null ? param(p + "attn_q_norm.weight", Init.constant(c.headDim(), 1f), c.headDim()) : null,
+                    c.gemma3() != null ? param(p + "attn_k_norm.weight", Init.constant(c.headDim(), 1f), c.headDim()) : null,
                     c.postNorms() ? param(p + "post_attention_norm.weight", Init.constant(d, 1f), d) : null,
                     param(p + "ffn_norm.weight", Init.constant(d, 1f), d),
                     param(p + "ffn_gate.weight", Init.normal(rng, c.ffn() * d, std), c.ffn(), d),
@@ -67,12 +69,21 @@ public final class TransformerLm extends Module {
 
     private Tensor attention(Block b, Tensor h, int batch, int seq) {
         int hd = c.headDim();
-        Tensor q = heads(h.matmul(b.q(), false, true), batch, seq, c.nHeads()).rope(c.ropeBase(), 0);
-        Tensor k = repeatKv(heads(h.matmul(b.k(), false, true), batch, seq, c.nKvHeads()).rope(c.ropeBase(), 0));
+        boolean slides = c.slides(b.index());
+        float base = slides ? c.gemma3().localRopeBase() : c.ropeBase();
+        int window = slides ? c.gemma3().window() : 0;
+        Tensor q = heads(h.matmul(b.q(), false, true), batch, seq, c.nHeads());
+        Tensor k = heads(h.matmul(b.k(), false, true), batch, seq, c.nKvHeads());
+        if (b.qNorm() != null) {  // Gemma 3: RMSNorm per head before RoPE
+            q = q.rmsNorm(b.qNorm(), c.normEps());
+            k = k.rmsNorm(b.kNorm(), c.normEps());
+        }
+        q = q.rope(base, 0);
+        k = repeatKv(k.rope(base, 0));
         Tensor v = repeatKv(heads(h.matmul(b.v(), false, true), batch, seq, c.nKvHeads()));
         Tensor s = q.matmul(k, false, true);  // [B, H, T, T]
         float scale = (float) (1.0 / Math.sqrt(hd));
-        Tensor p = c.attnSoftcap() > 0 ? s.scale(scale).softcap(c.attnSoftcap()).causalSoftmax(1f) : s.causalSoftmax(scale);
+        Tensor p = c.attnSoftcap() > 0 ? s.scale(scale).softcap(c.attnSoftcap()).causalSoftmax(1f, window) : s.causalSoftmax(scale, window);
         Tensor o = p.matmul(v).transpose(1, 2).reshape(batch, seq, (long) c.nHeads() * hd);
         return o.matmul(b.o(), false, true);
     }
