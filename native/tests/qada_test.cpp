@@ -201,13 +201,7 @@ const Shape kShapes[] = {
 };
 
 QadaConfig config(QadaDecision d, double tau, QadaMoments moments = QadaMoments::local) {
-    QadaConfig c;
-    c.decision = d;
-    c.tau = tau;
-    c.t_sink = 3;
-    c.t_local = 5;
-    c.moments = moments;
-    return c;
+    return QadaConfig::make(d, tau, 3, 5, moments);
 }
 }  // namespace
 

@@ -225,14 +225,7 @@ TEST(observing_attention_changes_no_logit) {
 }
 
 namespace {
-QadaConfig qada(double tau, QadaMoments moments) {
-    QadaConfig c;
-    c.tau = tau;
-    c.t_sink = 4;
-    c.t_local = 8;
-    c.moments = moments;
-    return c;
-}
+QadaConfig qada(double tau, QadaMoments moments) { return QadaConfig::make(QadaDecision::estimate, tau, 4, 8, moments); }
 }  // namespace
 
 TEST(adaptive_attention_at_tau_zero_changes_no_logit) {

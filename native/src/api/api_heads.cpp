@@ -13,12 +13,7 @@ int32_t tiller_session_set_adaptive_attention(tiller_session *session, int32_t d
                                               int32_t n_labels) {
     return guarded([&] {
         TILLER_REQUIRE_ARG(n_labels >= 0 && (n_labels == 0 || labels), "labels must hold n_labels >= 0 entries");
-        QadaConfig c;
-        c.decision = static_cast<QadaDecision>(decision);
-        c.moments = static_cast<QadaMoments>(moments);
-        c.tau = tau;
-        c.t_sink = t_sink;
-        c.t_local = t_local;
+        const QadaConfig c = QadaConfig::make(static_cast<QadaDecision>(decision), tau, t_sink, t_local, static_cast<QadaMoments>(moments));
         session_of(session).adaptive().configure(c, std::vector<uint8_t>(labels, labels + n_labels));
     });
 }

@@ -20,11 +20,11 @@ constexpr double kWeights[8] = {0.50792947901661367,    0.28064745852853368,    
                                 0.012880311535509989,   0.00093228400862418071, 2.7118600925378892e-05,
                                 2.3209808448652032e-07, 2.6548074740111673e-10};
 
-double log_sum_exp(const float *x, int64_t n, double acc = -INFINITY) {
-    double mx = acc;
+double log_sum_exp(const float *x, int64_t n) {
+    double mx = -INFINITY;
     for (int64_t i = 0; i < n; ++i) mx = std::max(mx, double(x[i]));
     if (mx == -INFINITY) return mx;
-    double sum = std::exp(acc - mx);
+    double sum = 0;
     for (int64_t i = 0; i < n; ++i) sum += std::exp(double(x[i]) - mx);
     return mx + std::log(sum);
 }

@@ -35,6 +35,12 @@ struct QadaConfig {
     double tau = 0.0;  // estimate / oracle: 0 is dense attention, 1 is sink + window everywhere
     int64_t t_sink = 16, t_local = 256;
 
+    static QadaConfig make(QadaDecision d, double tau, int64_t t_sink, int64_t t_local, QadaMoments m) {
+        QadaConfig c;
+        c.decision = d, c.tau = tau, c.t_sink = t_sink, c.t_local = t_local, c.moments = m;
+        return c;
+    }
+
     // Dense output for every head: tau = 0 with a threshold rule (p-hat >= 0 always holds).
     bool dense() const { return tau == 0.0 && (decision == QadaDecision::estimate || decision == QadaDecision::oracle); }
 };

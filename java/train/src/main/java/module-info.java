@@ -1,7 +1,8 @@
 /**
  * Tiller's training engine: tensors and the native graph ({@code dev.tiller.train}, with the one {@code Trainer} loop), training algorithms by name ({@code algo}), layers
  * ({@code nn}), optimizers ({@code optim}), data sets ({@code data}), SAE training ({@code sae}),
- * text tools ({@code text}) and the recipes behind {@code tiller train} ({@code recipes}).
+ * text tools ({@code text}), long-context retrieval tasks ({@code retrieval}) and the recipes behind
+ * {@code tiller train} ({@code recipes}).
  */
 module dev.tiller.train {
     requires transitive dev.tiller;
@@ -13,6 +14,7 @@ module dev.tiller.train {
     exports dev.tiller.train.nn;
     exports dev.tiller.train.optim;
     exports dev.tiller.train.recipes;
+    exports dev.tiller.train.retrieval;
     exports dev.tiller.train.robust;
     exports dev.tiller.train.sae;
     exports dev.tiller.train.text;

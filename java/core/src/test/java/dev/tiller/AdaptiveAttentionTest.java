@@ -77,6 +77,10 @@ class AdaptiveAttentionTest {
             HeadReport at0 = HeadReport.of(records, 0), at1 = HeadReport.of(records, 1.0);
             assertEquals((tokens.length - 12) * (long) r.heads() * records.size(), at0.pairs());
             assertEquals(0.0, at0.sparsity());
+            List<HeadRecord> twice = new ArrayList<>(records);
+            twice.addAll(records);  // two texts' records add up per head
+            assertEquals(2 * at0.pairs(), HeadReport.of(twice, 0).pairs());
+            assertEquals(at0.heads().size(), HeadReport.of(twice, 0).heads().size());
             assertEquals(1.0, at1.sparsity());
             boolean[][] labels = HeadReport.staticLabels(m.info(), records, 0.5, 0.5);
             long longHeads = 0;

@@ -54,65 +54,76 @@ public final class HeadReport {
         }
     }
 
-    /** Per-head statistics of the records at threshold tau. */
+    /** Counts of one (layer, head) over the queries with bulk keys. */
+    private static final class Counts {
+        long n, predictedLong, oracleLong, fp, fn;
+        double sumHat, sumBulk;
+    }
+
+    /** Counts per (layer, head), in layer then head order; records of several texts add up. */
+    private static java.util.SortedMap<Long, Counts> count(List<HeadRecord> records, double tau) {
+        java.util.SortedMap<Long, Counts> all = new java.util.TreeMap<>();
+        for (HeadRecord r : records)
+            for (int h = 0; h < r.heads(); h++) {
+                Counts c = all.computeIfAbsent(((long) r.layer() << 32) | h, k -> new Counts());
+                for (int t = 0; t < r.tokens(); t++) {
+                    if (!r.config().hasBulk(r.firstPosition() + t)) continue;
+                    double ph = r.pHat(t, h), pb = r.pBulk(t, h);
+                    boolean predicted = ph >= tau, oracle = pb >= tau;
+                    c.n++;
+                    c.sumHat += ph;
+                    c.sumBulk += pb;
+                    if (predicted) c.predictedLong++;
+                    if (oracle) c.oracleLong++;
+                    if (predicted && !oracle) c.fp++;
+                    if (!predicted && oracle) c.fn++;
+                }
+            }
+        return all;
+    }
+
+    /** Per-head statistics of the records (one text's or several texts') at threshold tau. */
     public static HeadReport of(List<HeadRecord> records, double tau) {
         List<HeadStats> heads = new ArrayList<>();
         long pairs = 0, longPairs = 0, oracleLong = 0;
-        for (HeadRecord r : records) {
-            AdaptiveAttention w = r.config();
-            for (int h = 0; h < r.heads(); h++) {
-                long n = 0, lng = 0, fp = 0, fn = 0, oracleLocal = 0, oracleLongHere = 0;
-                double sumHat = 0, sumBulk = 0;
-                for (int t = 0; t < r.tokens(); t++) {
-                    if (!w.hasBulk(r.firstPosition() + t)) continue;
-                    double ph = r.pHat(t, h), pb = r.pBulk(t, h);
-                    boolean predicted = ph >= tau, oracle = pb >= tau;
-                    n++;
-                    sumHat += ph;
-                    sumBulk += pb;
-                    if (predicted) lng++;
-                    if (oracle) oracleLongHere++;
-                    else oracleLocal++;
-                    if (predicted && !oracle) fp++;
-                    if (!predicted && oracle) fn++;
-                }
-                heads.add(new HeadStats(r.layer(), h, n, n == 0 ? Double.NaN : (double) lng / n, n == 0 ? Double.NaN : sumHat / n,
-                        n == 0 ? Double.NaN : sumBulk / n, oracleLocal == 0 ? Double.NaN : (double) fp / oracleLocal,
-                        oracleLongHere == 0 ? Double.NaN : (double) fn / oracleLongHere));
-                pairs += n;
-                longPairs += lng;
-                oracleLong += oracleLongHere;
-            }
+        for (var e : count(records, tau).entrySet()) {
+            Counts c = e.getValue();
+            long oracleLocal = c.n - c.oracleLong;
+            heads.add(new HeadStats((int) (e.getKey() >> 32), (int) (e.getKey() & 0xffffffffL), c.n, ratio(c.predictedLong, c.n),
+                    c.n == 0 ? Double.NaN : c.sumHat / c.n, c.n == 0 ? Double.NaN : c.sumBulk / c.n, ratio(c.fp, oracleLocal),
+                    ratio(c.fn, c.oracleLong)));
+            pairs += c.n;
+            longPairs += c.predictedLong;
+            oracleLong += c.oracleLong;
         }
         return new HeadReport(tau, heads, pairs, longPairs, oracleLong);
+    }
+
+    private static double ratio(long a, long b) {
+        return b == 0 ? Double.NaN : (double) a / b;
     }
 
     /**
      * The static baseline's labels: each head's fraction of long-context queries by the oracle at
      * tau over calibration records, and the {@code 1 - sparsity} share of heads with the largest
-     * fractions labelled long-context (DuoAttention-style head classification). Sliding layers,
-     * which adaptive attention leaves alone, get all-false rows.
+     * fractions labelled long-context (DuoAttention-style head classification; ties go to lower
+     * layers and heads). Sliding layers, which adaptive attention leaves alone, get all-false rows.
      */
     public static boolean[][] staticLabels(ModelInfo info, List<HeadRecord> calibration, double tau, double sparsity) {
         if (!(sparsity >= 0 && sparsity <= 1)) throw new IllegalArgumentException("sparsity " + sparsity + " is outside [0, 1]");
-        // Ranked by how often the oracle needs the head's bulk (its long fraction under p_bulk).
-        List<double[]> ranked = new ArrayList<>();
-        for (HeadRecord r : calibration)
-            for (int h = 0; h < r.heads(); h++) {
-                long n = 0, lng = 0;
-                for (int t = 0; t < r.tokens(); t++) {
-                    if (!r.config().hasBulk(r.firstPosition() + t)) continue;
-                    n++;
-                    if (r.pBulk(t, h) >= tau) lng++;
-                }
-                ranked.add(new double[] {r.layer(), h, n == 0 ? 0 : (double) lng / n});
-            }
-        ranked.sort(Comparator.comparingDouble((double[] x) -> -x[2]).thenComparingDouble(x -> x[0]).thenComparingDouble(x -> x[1]));
+        List<Long> ranked = new ArrayList<>();
+        java.util.SortedMap<Long, Counts> counts = count(calibration, tau);
+        ranked.addAll(counts.keySet());
+        ranked.sort(Comparator.comparingDouble((Long k) -> -fraction(counts.get(k))));  // stable: ties keep layer, head order
         boolean[][] labels = new boolean[info.layerCount()][];
         for (int l = 0; l < info.layerCount(); l++) labels[l] = new boolean[info.layers().get(l).heads()];
         long keep = Math.round((1 - sparsity) * ranked.size());
-        for (int i = 0; i < keep; i++) labels[(int) ranked.get(i)[0]][(int) ranked.get(i)[1]] = true;
+        for (int i = 0; i < keep; i++) labels[(int) (ranked.get(i) >> 32)][(int) (ranked.get(i) & 0xffffffffL)] = true;
         return labels;
+    }
+
+    private static double fraction(Counts c) {
+        return c.n == 0 ? 0 : (double) c.oracleLong / c.n;
     }
 
     public double tau() {
