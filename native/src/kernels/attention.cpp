@@ -53,7 +53,7 @@ void observe(ThreadPool &pool, const AttentionArgs &a) {
         thread_local std::vector<float> scores, weights;
         for (int64_t w = w0; w < w1; ++w) {
             const int64_t t = w / a.n_head, h = w % a.n_head, pos = a.pos0 + t;
-            const int64_t lo = a.window > 0 ? std::max<int64_t>(0, pos - a.window + 1) : 0, n = pos - lo + 1;
+            const int64_t lo = first_key(a, pos), n = pos - lo + 1;
             scores.resize(static_cast<size_t>(n));
             dot_keys(a, h / group, a.q + t * q_dim + h * hd, lo, pos, scores.data());
             if (a.softcap > 0) softcap(scores.data(), n, a.softcap);
@@ -75,12 +75,11 @@ void attend_block(const AttentionArgs &a, int64_t t0, int64_t t1, int64_t kvh, s
     const int64_t nq = (t1 - t0) * group, nq4 = (nq + 3) / 4 * 4;
     auto row_of = [&](int64_t i) { return t0 + i / group; };
     auto query = [&](int64_t i) { return a.q + row_of(i) * q_dim + (kvh * group + i % group) * hd; };
-    auto first_key = [&](int64_t pos) { return a.window > 0 ? std::max<int64_t>(0, pos - a.window + 1) : 0; };
     s.resize(static_cast<size_t>(nq4 * kBlockSpan));
     o.assign(static_cast<size_t>(nq * hd), 0.0f);
     m.assign(static_cast<size_t>(nq), -INFINITY);
     l.assign(static_cast<size_t>(nq), 0.0f);
-    const int64_t lo = first_key(a.pos0 + t0), hi = a.pos0 + t1 - 1;
+    const int64_t lo = first_key(a, a.pos0 + t0), hi = a.pos0 + t1 - 1;
     for (int64_t s0 = lo; s0 <= hi; s0 += kBlockSpan) {
         const int64_t s1 = std::min(hi, s0 + kBlockSpan - 1);
         // Scores of every query of the block over the span (masked below, per query).
@@ -99,7 +98,7 @@ void attend_block(const AttentionArgs &a, int64_t t0, int64_t t1, int64_t kvh, s
                 for (int r = 0; r < 4; ++r) s[(i + r) * kBlockSpan + p - s0] = dot_f32(q[r], key_at(a, p, kvh), hd);
         }
         for (int64_t i = 0; i < nq; ++i) {
-            const int64_t pos = a.pos0 + row_of(i), vlo = std::max(s0, first_key(pos)), vhi = std::min(s1, pos);
+            const int64_t pos = a.pos0 + row_of(i), vlo = std::max(s0, first_key(a, pos)), vhi = std::min(s1, pos);
             if (vlo > vhi) continue;
             float *si = s.data() + i * kBlockSpan + (vlo - s0);
             const int64_t nv = vhi - vlo + 1;
@@ -124,7 +123,6 @@ void attend_block(const AttentionArgs &a, int64_t t0, int64_t t1, int64_t kvh, s
 
 void attention(ThreadPool &pool, const AttentionArgs &a) {
     const int64_t hd = a.head_dim, q_dim = a.n_head * hd, group = a.n_head / a.n_head_kv;
-    auto first_key = [&](int64_t pos) { return a.window > 0 ? std::max<int64_t>(0, pos - a.window + 1) : 0; };
     if (a.n_tokens >= kRows) {
         const int64_t blocks = (a.n_tokens + kRows - 1) / kRows;
         pool.parallel_for(blocks * a.n_head_kv, [&](int64_t w0, int64_t w1, int) {
@@ -141,7 +139,7 @@ void attention(ThreadPool &pool, const AttentionArgs &a) {
     std::vector<Item> items;
     int64_t slots = 0;
     for (int64_t t = 0; t < a.n_tokens; ++t) {
-        const int64_t pos = a.pos0 + t, lo = first_key(pos), n = pos - lo + 1;
+        const int64_t pos = a.pos0 + t, lo = first_key(a, pos), n = pos - lo + 1;
         const int64_t spans = spans_for(n, a.n_tokens * a.n_head_kv), len = (n + spans - 1) / spans;
         for (int64_t g = 0; g < a.n_head_kv; ++g)
             for (int64_t s = 0; s < spans; ++s)

@@ -51,6 +51,8 @@ inline const float *key_at(const AttentionArgs &a, int64_t p, int64_t kvh) {
 inline const float *value_at(const AttentionArgs &a, int64_t p, int64_t kvh) {
     return (p < a.pos0 ? a.past_v.row(p) : a.v.row(p)) + kvh * a.head_dim;
 }
+// The first key position a query at pos sees: 0, or the start of a sliding layer's window.
+inline int64_t first_key(const AttentionArgs &a, int64_t pos) { return a.window > 0 && pos - a.window + 1 > 0 ? pos - a.window + 1 : 0; }
 // s[p - lo] = q . k_p for p in lo..hi (inclusive): the raw scores, before any soft-cap.
 void dot_keys(const AttentionArgs &a, int64_t kvh, const float *q, int64_t lo, int64_t hi, float *s);
 // out += sum over p in lo..hi of w[p - lo] * v_p.

@@ -1,7 +1,6 @@
 package dev.tiller.train.recipes;
 
 import dev.tiller.Tokenizer;
-import dev.tiller.io.GgufWriter;
 import dev.tiller.train.Graph;
 import dev.tiller.train.Losses;
 import dev.tiller.train.Tensor;
@@ -105,22 +104,10 @@ public final class DefaultModel {
         Split split = split(o.textDir());
         BpeTrainer.Vocabulary vocab = BpeTrainer.train(split.train().stream().map(EnglishCorpus.Paragraph::text).toList(), VOCAB, 8);
         int[] train, held;
-        try {
-            // The corpus is tokenized by the runtime's tokenizer from a vocabulary-only GGUF.
-            Path vocabFile = Files.createTempFile("tiller-vocab", ".gguf");
-            try (GgufWriter w = new GgufWriter()) {
-                w.setString("general.architecture", "gemma2");
-                vocab.writeTo(w);
-                w.write(vocabFile);
-            }
-            try (Tokenizer tok = Tokenizer.load(vocabFile)) {
-                train = stream(tok, split.train());
-                held = stream(tok, split.heldOut());
-            } finally {
-                Files.deleteIfExists(vocabFile);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // The corpus is tokenized by the runtime's tokenizer.
+        try (Tokenizer tok = vocab.tokenizer()) {
+            train = stream(tok, split.train());
+            held = stream(tok, split.heldOut());
         }
         if (log != null) log.printf(Locale.ROOT, "data: %d training and %d held-out paragraphs, %d and %d tokens; vocabulary %d (%.0f s)%n",
                 split.train().size(), split.heldOut().size(), train.length, held.length, vocab.size(), (System.nanoTime() - t0) / 1e9);

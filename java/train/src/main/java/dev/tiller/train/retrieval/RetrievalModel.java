@@ -1,7 +1,6 @@
 package dev.tiller.train.retrieval;
 
 import dev.tiller.Tokenizer;
-import dev.tiller.io.GgufWriter;
 import dev.tiller.train.Graph;
 import dev.tiller.train.Losses;
 import dev.tiller.train.Tensor;
@@ -58,7 +57,7 @@ public final class RetrievalModel {
     public static Corpus corpus(Path textDir) {
         DefaultModel.Split split = DefaultModel.split(textDir);
         BpeTrainer.Vocabulary vocab = BpeTrainer.train(split.train().stream().map(EnglishCorpus.Paragraph::text).toList(), VOCAB, 8);
-        try (Tokenizer tok = vocabTokenizer(vocab)) {
+        try (Tokenizer tok = vocab.tokenizer()) {
             return new Corpus(vocab, DefaultModel.stream(tok, split.train()), DefaultModel.stream(tok, split.heldOut()));
         }
     }
@@ -75,7 +74,7 @@ public final class RetrievalModel {
         TransformerConfig cfg = config(maxLen);
         Path out = o.out().resolve(FILE);
         double[] recent = new double[1];
-        try (Graph g = new Graph(o.threads()); Tokenizer tok = vocabTokenizer(corpus.vocab())) {
+        try (Graph g = new Graph(o.threads()); Tokenizer tok = corpus.vocab().tokenizer()) {
             RetrievalTask task = new RetrievalTask(tok, corpus.train());
             TransformerLm model = new TransformerLm(g, cfg, new SplittableRandom(o.seed()));
             Optimizer opt = new Adam(java.util.List.of(ParamGroup.of(model.parameters())),
@@ -111,25 +110,6 @@ public final class RetrievalModel {
     }
 
     record Batch(int[] in, int[] tgt, float[] w, int len) {}
-
-    /** The runtime's tokenizer over a vocabulary (through a vocabulary-only GGUF). */
-    static Tokenizer vocabTokenizer(BpeTrainer.Vocabulary vocab) {
-        try {
-            Path f = Files.createTempFile("tiller-vocab", ".gguf");
-            try (GgufWriter w = new GgufWriter()) {
-                w.setString("general.architecture", "gemma3");
-                vocab.writeTo(w);
-                w.write(f);
-            }
-            try {
-                return Tokenizer.load(f);
-            } finally {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     static int[] concat(int[] a, int[] b) {
         int[] r = Arrays.copyOf(a, a.length + b.length);

@@ -47,6 +47,25 @@ public final class BpeTrainer {
             w.setBool("tokenizer.ggml.add_eos_token", false);
             w.setBool("tokenizer.ggml.add_space_prefix", false);
         }
+
+        /** The runtime's tokenizer over this vocabulary (read from a temporary vocabulary-only GGUF). */
+        public dev.tiller.Tokenizer tokenizer() {
+            try {
+                java.nio.file.Path f = java.nio.file.Files.createTempFile("tiller-vocab", ".gguf");
+                try {
+                    try (GgufWriter w = new GgufWriter()) {
+                        w.setString("general.architecture", "gemma2");
+                        writeTo(w);
+                        w.write(f);
+                    }
+                    return dev.tiller.Tokenizer.load(f);
+                } finally {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /** Trains on the texts until the vocabulary holds vocabSize tokens (or no pair repeats). */
