@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code tiller train retrieval-model}: the small Gemma 3 on which long-context heads matter (docs/heads.md). */
 @Command(name = "retrieval-model", mixinStandardHelpOptions = true,
-        description = "Train a small Gemma 3 on pass-key and key-value recall hidden in Austen and Brown prose; write it as GGUF.")
+        description = "Train a small Gemma 3 on pass-key, key-value recall and span copies hidden in Austen and Brown prose; write it as GGUF.")
 final class TrainRetrievalModelCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output folder, default: ${DEFAULT-VALUE}")
     Path out = Path.of("models");
@@ -39,13 +39,16 @@ final class TrainRetrievalModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (steps < 1 || batch < 1 || lengths.isEmpty() || lengths.stream().anyMatch(l -> l < 64))
-            throw new IllegalArgumentException("--steps and --batch must be >= 1, --lengths at least 64 tokens each");
+        if (steps < 1 || batch < 1 || lengths.isEmpty() || lengths.stream().anyMatch(l -> l < 96))
+            throw new IllegalArgumentException("--steps and --batch must be >= 1, --lengths at least 96 tokens each");
         RetrievalModel.Result r = RetrievalModel.run(new RetrievalModel.Options(env.dir("text"), out, seed, steps, batch, lr, env.threads(),
                 lengths.stream().mapToInt(Integer::intValue).toArray()), System.err);
         ObjectNode o = JsonOut.object();
         o.put("model", r.model().toString()).put("steps", steps).put("batch", batch).put("seed", seed).put("lr", lr);
         o.put("train_loss", JsonOut.fixed(r.trainLoss(), 4)).put("seconds", JsonOut.fixed(r.seconds(), 1));
+        ObjectNode hits = o.putObject("answer_tokens_right");
+        for (int k = 0; k < r.answerHits().length; k++)
+            hits.put(RetrievalModel.TRAINED.get(k).name().toLowerCase(java.util.Locale.ROOT), JsonOut.fixed(r.answerHits()[k], 3));
         JsonOut.print(o);
         return 0;
     }

@@ -10,10 +10,13 @@ import java.util.SplittableRandom;
  * Long-context retrieval samples hidden in prose: a pass key ("The pass key is 4 8 1 9 3.") or
  * several key-value facts ("The code of the red door is 7 0 2.") inserted at random depths into a
  * window of filler text, then a question whose answer is the digits. Only a head that reads the
- * fact, far back in the context, can answer: the task on which long-context heads matter.
+ * fact, far back in the context, can answer: the task on which long-context heads matter. COPY
+ * (a span of the prose repeated at the end, cued by its first tokens) gives training a copy target
+ * on every answer token rather than a handful, so the heads that retrieve form sooner.
  */
 public final class RetrievalTask {
-    public enum Kind { PASSKEY, RECALL }
+    /** COPY is for training: a prose span repeated at the end, copy targets on every token of it. */
+    public enum Kind { PASSKEY, RECALL, COPY }
 
     /** prompt: BOS, filler with the facts, the question; answer: the digits' tokens; needle: where the asked fact starts. */
     public record Sample(Kind kind, int[] prompt, int[] answer, int needle) {
@@ -35,6 +38,7 @@ public final class RetrievalTask {
 
     /** A sample of exactly {@code length} tokens (prompt and answer), facts between 5% and 85% of the way in. */
     public Sample sample(SplittableRandom rnd, Kind kind, int length) {
+        if (kind == Kind.COPY) return copy(rnd, length);
         List<int[]> facts = new ArrayList<>();
         int asked = 0;
         String question, answer;
@@ -74,6 +78,23 @@ public final class RetrievalTask {
         while (f < fillerTokens) prompt[p++] = filler[start + f++];
         for (int id : q) prompt[p++] = id;
         return new Sample(kind, prompt, a, needle);
+    }
+
+    static final int COPY_CUE = 8, COPY_SPAN = 40;
+
+    /** BOS, prose holding a span between 5% and 60% of the way in, then the span's first tokens; the answer is the rest of it. */
+    private Sample copy(SplittableRandom rnd, int length) {
+        int fillerTokens = length - 1 - COPY_SPAN;
+        if (fillerTokens < COPY_SPAN + 8) throw new IllegalArgumentException("length " + length + " is too short for a COPY sample");
+        int start = rnd.nextInt(filler.length - fillerTokens);
+        int at = (int) (fillerTokens * (0.05 + 0.55 * rnd.nextDouble()));
+        at = Math.min(at, fillerTokens - COPY_SPAN);
+        int[] prompt = new int[1 + fillerTokens + COPY_CUE];
+        prompt[0] = tokenizer.bos();
+        System.arraycopy(filler, start, prompt, 1, fillerTokens);
+        System.arraycopy(filler, start + at, prompt, 1 + fillerTokens, COPY_CUE);
+        int[] answer = java.util.Arrays.copyOfRange(filler, start + at + COPY_CUE, start + at + COPY_SPAN);
+        return new Sample(Kind.COPY, prompt, answer, 1 + at);
     }
 
     private int[] encode(String text) {

@@ -29,6 +29,8 @@ class RetrievalModelTest {
         Path text = Path.of(data, "text");
         RetrievalModel.Result r = RetrievalModel.run(new RetrievalModel.Options(text, dir, 1, 3, 2, 2e-3, 0, new int[] {96, 128}), null);
         assertTrue(Double.isFinite(r.trainLoss()));
+        assertEquals(RetrievalModel.TRAINED.size(), r.answerHits().length);
+        for (double h : r.answerHits()) assertTrue(h >= 0 && h <= 1, "share of answer tokens right " + h);
         try (Model m = Model.load(r.model()); Session s = m.newSession(new SessionOptions(128, 0))) {
             assertEquals("gemma3", m.info().architecture());
             assertEquals("SGSG", m.info().layerPattern());

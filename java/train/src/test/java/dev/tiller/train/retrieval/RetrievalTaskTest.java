@@ -34,7 +34,7 @@ class RetrievalTaskTest {
             int[] filler = tok.encode("It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife. ".repeat(40), false, false);
             RetrievalTask task = new RetrievalTask(tok, filler);
             SplittableRandom rnd = new SplittableRandom(3);
-            for (RetrievalTask.Kind kind : RetrievalTask.Kind.values())
+            for (RetrievalTask.Kind kind : new RetrievalTask.Kind[] {RetrievalTask.Kind.PASSKEY, RetrievalTask.Kind.RECALL})
                 for (int len : new int[] {200, 512}) {
                     RetrievalTask.Sample s = task.sample(rnd, kind, len);
                     assertEquals(len, s.length());
@@ -46,6 +46,27 @@ class RetrievalTaskTest {
                     assertTrue(text.endsWith(kind == RetrievalTask.Kind.PASSKEY ? "The pass key is" : " door is"), text);
                     assertTrue(s.needle() > len / 40 && s.needle() < len, "needle at " + s.needle());
                 }
+        }
+    }
+
+    @Test
+    void copySamplesRepeatASpanOfTheirProse() {
+        try (Tokenizer tok = Tokenizer.load(defaultModel())) {
+            int[] filler = new int[5000];
+            for (int i = 0; i < filler.length; i++) filler[i] = 100 + i % 1000;  // distinct within any window of 1000
+            RetrievalTask task = new RetrievalTask(tok, filler);
+            SplittableRandom rnd = new SplittableRandom(5);
+            for (int len : new int[] {200, 700}) {
+                RetrievalTask.Sample s = task.sample(rnd, RetrievalTask.Kind.COPY, len);
+                int[] p = s.prompt(), a = s.answer();
+                assertEquals(len, s.length());
+                assertEquals(tok.bos(), p[0]);
+                assertEquals(RetrievalTask.COPY_SPAN - RetrievalTask.COPY_CUE, a.length);
+                int cue = p.length - RetrievalTask.COPY_CUE;
+                for (int i = 0; i < RetrievalTask.COPY_CUE; i++) assertEquals(p[s.needle() + i], p[cue + i]);
+                for (int i = 0; i < a.length; i++) assertEquals(p[s.needle() + RetrievalTask.COPY_CUE + i], a[i]);
+                assertTrue(s.needle() >= 1 + (len - 1 - RetrievalTask.COPY_SPAN) / 20 && s.needle() + RetrievalTask.COPY_SPAN <= cue, "needle at " + s.needle());
+            }
         }
     }
 
