@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
         description = "Accuracy against sparsity on pass-key and key-value recall samples: dense, static labels, QAdA (local and "
                 + "bulk moments), oracle (results.csv, accuracy.png).")
 final class HeadsRetrievalEvalCommand implements Callable<Integer> {
-    static final double[] TAUS = {0.001, 0.01, 0.05, 0.1, 0.2, 0.5, 0.9};
+    static final double[] TAUS = {0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
     static final double[] STATIC_SPARSITY = {0.25, 0.5, 0.625, 0.75, 0.875};
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "M.gguf", description = "GGUF model file")
@@ -72,9 +72,9 @@ final class HeadsRetrievalEvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (samples < 2 || calibration < 1 || length < 64) throw new IllegalArgumentException("--samples >= 2, --calibration >= 1, --length >= 64");
         if (Files.exists(out) && !Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " exists and is not a folder");
+        AdaptiveAttention w = window.apply(AdaptiveAttention.dense());
         Files.createDirectories(out);
         System.setProperty("java.awt.headless", "true");
-        AdaptiveAttention w = window.apply(AdaptiveAttention.dense());
         try (Model m = Model.load(model); Session s = m.newSession(new SessionOptions(length, env.threads()))) {
             int[] prose = DefaultModel.stream(m.tokenizer(), DefaultModel.split(env.dir("text")).heldOut());
             RetrievalTask task = new RetrievalTask(m.tokenizer(), prose);
