@@ -82,6 +82,22 @@ class AdaptiveAttentionTest {
             assertEquals(2 * at0.pairs(), HeadReport.of(twice, 0).pairs());
             assertEquals(at0.heads().size(), HeadReport.of(twice, 0).heads().size());
             assertEquals(1.0, at1.sparsity());
+            // The overall error rates against the oracle, counted here pair by pair.
+            double tau = records.stream().mapToDouble(x -> x.pBulk(30, 0)).average().orElseThrow();
+            long fp = 0, fn = 0, oracleLong = 0, n = 0;
+            for (HeadRecord x : records)
+                for (int t = 12; t < x.tokens(); t++)
+                    for (int h = 0; h < x.heads(); h++) {
+                        boolean predicted = x.pHat(t, h) >= tau, oracle = x.pBulk(t, h) >= tau;
+                        n++;
+                        if (oracle) oracleLong++;
+                        if (predicted && !oracle) fp++;
+                        if (!predicted && oracle) fn++;
+                    }
+            HeadReport mid = HeadReport.of(records, tau);
+            assertTrue(oracleLong > 0 && oracleLong < n, "tau splits the pairs");
+            assertEquals((double) fp / (n - oracleLong), mid.falsePositiveRate());
+            assertEquals((double) fn / oracleLong, mid.falseNegativeRate());
             boolean[][] labels = HeadReport.staticLabels(m.info(), records, 0.5, 0.5);
             long longHeads = 0;
             for (boolean[] l : labels) for (boolean b : l) if (b) longHeads++;

@@ -32,11 +32,12 @@ import picocli.CommandLine.Option;
  * {@code tiller heads retrieval-eval --model M.gguf --out DIR [--samples N] [--length L]}: task
  * accuracy against sparsity on retrieval samples built from held-out prose: dense, QAdA with local
  * and with bulk moments and the oracle over a range of tau, and static per-head labels (from
- * calibration samples) at fixed sparsities. Writes results.csv and accuracy.png.
+ * calibration samples) at fixed sparsities. Writes results.csv, accuracy.png, and errors.csv (p-hat's
+ * labels against the oracle's per layer).
  */
 @Command(name = "retrieval-eval", mixinStandardHelpOptions = true,
         description = "Accuracy against sparsity on pass-key and key-value recall samples: dense, static labels, QAdA (local and "
-                + "bulk moments), oracle (results.csv, accuracy.png).")
+                + "bulk moments), oracle (results.csv, accuracy.png); p-hat against the oracle per layer (errors.csv).")
 final class HeadsRetrievalEvalCommand implements Callable<Integer> {
     static final double[] TAUS = {0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
     static final double[] STATIC_SPARSITY = {0.25, 0.5, 0.625, 0.75, 0.875};
@@ -98,10 +99,35 @@ final class HeadsRetrievalEvalCommand implements Callable<Integer> {
                     .withWindow(w.tSink(), w.tLocal()), STATIC_SPARSITY);
             series(chart, csv, s, eval, "sink+window", "-", t -> AdaptiveAttention.estimate(1).withWindow(w.tSink(), w.tLocal()), new double[] {1});
             AtomicFiles.writeString(out.resolve("results.csv"), csv);
+            AtomicFiles.writeString(out.resolve("errors.csv"), labelErrors(s, eval, w));
             AtomicFiles.write(out.resolve("accuracy.png"), os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
         }
-        System.err.println("wrote " + out.resolve("results.csv") + ", " + out.resolve("accuracy.png"));
+        System.err.println("wrote " + out.resolve("results.csv") + ", " + out.resolve("errors.csv") + ", " + out.resolve("accuracy.png"));
         return 0;
+    }
+
+    /**
+     * How p-hat's labels differ from the oracle's on the evaluation prompts under dense attention,
+     * per global layer and over all: for each moment option and tau, the share of pairs labelled
+     * local by each, and the false-positive and false-negative rates.
+     */
+    private static StringBuilder labelErrors(Session s, List<RetrievalTask.Sample> eval, AdaptiveAttention w) {
+        StringBuilder csv = new StringBuilder("moments,tau,layer,sparsity,oracle_sparsity,fp_rate,fn_rate\n");
+        for (AdaptiveAttention.Moments moments : AdaptiveAttention.Moments.values()) {
+            List<HeadRecord> records = new ArrayList<>();
+            for (RetrievalTask.Sample e : eval) records.addAll(HeadReport.score(s, e.prompt(), w.withMoments(moments)));
+            List<Integer> layers = records.stream().map(HeadRecord::layer).distinct().sorted().toList();
+            for (double tau : TAUS) {
+                for (int layer : layers) row(csv, moments, tau, Integer.toString(layer), HeadReport.of(records.stream().filter(r -> r.layer() == layer).toList(), tau));
+                row(csv, moments, tau, "all", HeadReport.of(records, tau));
+            }
+        }
+        return csv;
+    }
+
+    private static void row(StringBuilder csv, AdaptiveAttention.Moments moments, double tau, String layer, HeadReport r) {
+        csv.append(String.format(Locale.ROOT, "%s,%s,%s,%.4f,%.4f,%.4f,%.4f%n", moments.name().toLowerCase(Locale.ROOT), tau, layer, r.sparsity(),
+                r.oracleSparsity(), r.falsePositiveRate(), r.falseNegativeRate()));
     }
 
     private void series(XYChart chart, StringBuilder csv, Session s, List<RetrievalTask.Sample> eval, String rule, String moments,

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tiller.Model;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code tiller heads retrieval-eval} on the default model (which never saw retrieval samples:
  * this checks the sweep's bookkeeping, not a score): one row per rule and setting, dense attends
- * everything, sink + window nothing of the bulk, the oracle's sparsity grows with tau; bad
+ * everything, sink + window nothing of the bulk, the oracle's sparsity grows with tau; the label
+ * errors per layer come for both moment options with the same oracle; bad
  * arguments are refused before anything is written. Needs the text of ../shared/data
  * (-Dtiller.data.dir), as CI gives it.
  */
@@ -57,6 +60,16 @@ class HeadsRetrievalEvalCliTest {
             }
         }
         assertTrue(Files.size(out.resolve("accuracy.png")) > 1000);
+        List<String> errors = Files.readAllLines(out.resolve("errors.csv"));
+        assertEquals("moments,tau,layer,sparsity,oracle_sparsity,fp_rate,fn_rate", errors.get(0));
+        long global;
+        try (Model m = Model.load(Tiller.defaultModel())) {
+            global = m.info().layers().stream().filter(l -> !l.slidingWindow()).count();
+        }
+        assertEquals(2 * taus * (global + 1), errors.size() - 1, "per moment option and tau: each global layer and all");
+        // The oracle's labels do not depend on the moments: the same sparsity in both halves.
+        for (int i = 1; i <= taus * (global + 1); i++)
+            assertEquals(errors.get(i).split(",")[4], errors.get(i + (int) (taus * (global + 1))).split(",")[4]);
     }
 
     @Test

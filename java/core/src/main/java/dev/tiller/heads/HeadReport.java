@@ -19,14 +19,16 @@ import java.util.List;
 public final class HeadReport {
     private final double tau;
     private final List<HeadStats> heads;
-    private final long pairs, longPairs, oracleLongPairs;
+    private final long pairs, longPairs, oracleLongPairs, falsePositives, falseNegatives;
 
-    private HeadReport(double tau, List<HeadStats> heads, long pairs, long longPairs, long oracleLongPairs) {
+    private HeadReport(double tau, List<HeadStats> heads, long pairs, long longPairs, long oracleLongPairs, long falsePositives, long falseNegatives) {
         this.tau = tau;
         this.heads = List.copyOf(heads);
         this.pairs = pairs;
         this.longPairs = longPairs;
         this.oracleLongPairs = oracleLongPairs;
+        this.falsePositives = falsePositives;
+        this.falseNegatives = falseNegatives;
     }
 
     /**
@@ -85,7 +87,7 @@ public final class HeadReport {
     /** Per-head statistics of the records (one text's or several texts') at threshold tau. */
     public static HeadReport of(List<HeadRecord> records, double tau) {
         List<HeadStats> heads = new ArrayList<>();
-        long pairs = 0, longPairs = 0, oracleLong = 0;
+        long pairs = 0, longPairs = 0, oracleLong = 0, fp = 0, fn = 0;
         for (var e : count(records, tau).entrySet()) {
             Counts c = e.getValue();
             long oracleLocal = c.n - c.oracleLong;
@@ -95,8 +97,10 @@ public final class HeadReport {
             pairs += c.n;
             longPairs += c.predictedLong;
             oracleLong += c.oracleLong;
+            fp += c.fp;
+            fn += c.fn;
         }
-        return new HeadReport(tau, heads, pairs, longPairs, oracleLong);
+        return new HeadReport(tau, heads, pairs, longPairs, oracleLong, fp, fn);
     }
 
     private static double ratio(long a, long b) {
@@ -143,6 +147,16 @@ public final class HeadReport {
     /** The fraction of pairs labelled local by p-hat: the sparsity of QAdA at this tau. */
     public double sparsity() {
         return pairs == 0 ? Double.NaN : 1.0 - (double) longPairs / pairs;
+    }
+
+    /** Over all pairs: p-hat long-context where the oracle says local, among the oracle's local pairs (NaN when none). */
+    public double falsePositiveRate() {
+        return ratio(falsePositives, pairs - oracleLongPairs);
+    }
+
+    /** Over all pairs: p-hat local where the oracle says long-context, among the oracle's long-context pairs (NaN when none). */
+    public double falseNegativeRate() {
+        return ratio(falseNegatives, oracleLongPairs);
     }
 
     /** The fraction of pairs the oracle labels local at this tau. */
