@@ -19,17 +19,17 @@ final class TrainRetrievalModelCommand implements Callable<Integer> {
     Path out = Path.of("models");
 
     @Option(names = "--steps", paramLabel = "N", description = "default: ${DEFAULT-VALUE}")
-    int steps = 2000;
+    int steps = 6000;
 
     @Option(names = "--batch", paramLabel = "B", description = "samples per step, default: ${DEFAULT-VALUE}")
     int batch = 8;
 
     @Option(names = "--lengths", split = ",", paramLabel = "L,L...",
             description = "the length curriculum in tokens, equal shares of the steps in order; default: ${DEFAULT-VALUE}")
-    List<Integer> lengths = List.of(256, 512, 1024);
+    List<Integer> lengths = List.of(256, 256, 512, 1024);
 
     @Option(names = "--lr", paramLabel = "LR", description = "peak AdamW learning rate, default: ${DEFAULT-VALUE}")
-    double lr = 2e-3;
+    double lr = 3e-3;
 
     @Option(names = "--seed", paramLabel = "S", description = "default: ${DEFAULT-VALUE}")
     long seed = 1;
@@ -45,6 +45,7 @@ final class TrainRetrievalModelCommand implements Callable<Integer> {
                 lengths.stream().mapToInt(Integer::intValue).toArray()), System.err);
         ObjectNode o = JsonOut.object();
         o.put("model", r.model().toString()).put("steps", steps).put("batch", batch).put("seed", seed).put("lr", lr);
+        lengths.forEach(o.putArray("lengths")::add);
         o.put("train_loss", JsonOut.fixed(r.trainLoss(), 4)).put("seconds", JsonOut.fixed(r.seconds(), 1));
         ObjectNode hits = o.putObject("answer_tokens_right");
         for (int k = 0; k < r.answerHits().length; k++)

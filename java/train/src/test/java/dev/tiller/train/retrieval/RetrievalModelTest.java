@@ -40,4 +40,22 @@ class RetrievalModelTest {
             assertTrue(sc.pairs() > 0 && sc.sparsity() >= 0 && sc.sparsity() <= 1);
         }
     }
+
+    /** The model shipped in models/ retrieves: dense attention answers, sink + window attention (the needle out of reach) mostly cannot. */
+    @Test
+    void theShippedModelRetrieves() {
+        String data = System.getProperty("tiller.data.dir", "");
+        org.junit.jupiter.api.Assumptions.assumeFalse(data.isBlank(), "runs with -Dtiller.data.dir (the text of ../shared/data)");
+        Path shipped = RetrievalTaskTest.defaultModel().resolveSibling(RetrievalModel.FILE);
+        try (Model m = Model.load(shipped); Session s = m.newSession(new SessionOptions(1024, 0))) {
+            RetrievalTask task = new RetrievalTask(m.tokenizer(), DefaultModel.stream(m.tokenizer(), DefaultModel.split(Path.of(data, "text")).heldOut()));
+            SplittableRandom rnd = new SplittableRandom(11);
+            List<RetrievalTask.Sample> samples = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) samples.add(task.sample(rnd, i % 2 == 0 ? RetrievalTask.Kind.PASSKEY : RetrievalTask.Kind.RECALL, 1024));
+            double dense = RetrievalEval.score(s, samples, AdaptiveAttention.dense()).accuracy();
+            double window = RetrievalEval.score(s, samples, AdaptiveAttention.estimate(1)).accuracy();
+            assertTrue(dense >= 0.85, "dense accuracy " + dense);
+            assertTrue(window <= 0.4, "sink + window accuracy " + window);
+        }
+    }
 }
