@@ -41,6 +41,7 @@ import picocli.CommandLine.Option;
 final class HeadsRetrievalEvalCommand implements Callable<Integer> {
     static final double[] TAUS = {0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
     static final double[] STATIC_SPARSITY = {0.25, 0.5, 0.625, 0.75, 0.875};
+    static final RetrievalTask.Kind[] ASKED = {RetrievalTask.Kind.PASSKEY, RetrievalTask.Kind.RECALL};
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "M.gguf", description = "GGUF model file")
     Path model;
@@ -81,8 +82,8 @@ final class HeadsRetrievalEvalCommand implements Callable<Integer> {
             RetrievalTask task = new RetrievalTask(m.tokenizer(), prose);
             SplittableRandom rnd = new SplittableRandom(seed);
             List<RetrievalTask.Sample> eval = new ArrayList<>(), calib = new ArrayList<>();
-            for (int i = 0; i < samples; i++) eval.add(task.sample(rnd, RetrievalTask.Kind.values()[i % 2], length));
-            for (int i = 0; i < calibration; i++) calib.add(task.sample(rnd, RetrievalTask.Kind.values()[i % 2], length));
+            for (int i = 0; i < samples; i++) eval.add(task.sample(rnd, ASKED[i % 2], length));
+            for (int i = 0; i < calibration; i++) calib.add(task.sample(rnd, ASKED[i % 2], length));
             List<HeadRecord> calibRecords = new ArrayList<>();
             for (RetrievalTask.Sample c : calib) calibRecords.addAll(HeadReport.score(s, c.prompt(), w));
 

@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
  * several key-value facts ("The code of the red door is 7 0 2.") inserted at random depths into a
  * window of filler text, then a question whose answer is the digits. Only a head that reads the
  * fact, far back in the context, can answer: the task on which long-context heads matter. COPY
- * (a span of the prose repeated at the end, cued by its first tokens) gives training a copy target
- * on every answer token rather than a handful, so the heads that retrieve form sooner.
+ * (a span of the prose repeated at the end, cued by its first tokens) is for training: a copy
+ * target on every answer token rather than a handful.
  */
 public final class RetrievalTask {
     /** COPY is for training: a prose span repeated at the end, copy targets on every token of it. */
