@@ -117,9 +117,10 @@ final class HeadsRetrievalEvalCommand implements Callable<Integer> {
         for (AdaptiveAttention.Moments moments : AdaptiveAttention.Moments.values()) {
             List<HeadRecord> records = new ArrayList<>();
             for (RetrievalTask.Sample e : eval) records.addAll(HeadReport.score(s, e.prompt(), w.withMoments(moments)));
-            List<Integer> layers = records.stream().map(HeadRecord::layer).distinct().sorted().toList();
+            java.util.Map<Integer, List<HeadRecord>> byLayer = records.stream()
+                    .collect(java.util.stream.Collectors.groupingBy(HeadRecord::layer, java.util.TreeMap::new, java.util.stream.Collectors.toList()));
             for (double tau : TAUS) {
-                for (int layer : layers) row(csv, moments, tau, Integer.toString(layer), HeadReport.of(records.stream().filter(r -> r.layer() == layer).toList(), tau));
+                for (var layer : byLayer.entrySet()) row(csv, moments, tau, layer.getKey().toString(), HeadReport.of(layer.getValue(), tau));
                 row(csv, moments, tau, "all", HeadReport.of(records, tau));
             }
         }

@@ -129,8 +129,9 @@ public final class RetrievalModel {
             };
             new Trainer<Batch>(opt, o.steps()).clipGradNorm(1.0)
                     .onStep(st -> recent[0] = st.index() == 0 ? st.loss() : 0.95 * recent[0] + 0.05 * st.loss())
-                    .progress("step", log, 10, st -> String.format(Locale.ROOT, "loss %.3f, answer tokens right: pass key %.2f, recall %.2f, copy %.2f",
-                            recent[0], answerHits[0], answerHits[1], answerHits[2]))
+                    .progress("step", log, 10, st -> String.format(Locale.ROOT, "loss %.3f, answer tokens right:", recent[0])
+                            + java.util.stream.IntStream.range(0, TRAINED.size()).mapToObj(k -> String.format(Locale.ROOT, " %s %.2f",
+                                    TRAINED.get(k).name().toLowerCase(Locale.ROOT), answerHits[k])).collect(java.util.stream.Collectors.joining(",")))
                     .run(loss, batches);
             GemmaExport.write(model, corpus.vocab(), "tiller-gemma3-retrieval",
                     Map.of("general.license", "Apache-2.0 (weights trained by Tiller on public-domain text)"), true, out);
