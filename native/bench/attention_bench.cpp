@@ -1,15 +1,17 @@
-// Decode attention on its own: one query row over a long KV cache (float32), the Gemma 2 2B and
+// Decode attention on its own: one query row over a long KV cache (float32 and F16), the Gemma 2 2B and
 // Gemma 3 270M head layouts, dense and query-adaptive at forced sparsities; GB/s of keys and
 // values read against the machine's read bandwidth (bench/machine_limits).
-// Usage: attention_bench [threads] [context]
+// Usage: attention_bench [threads] [context] [decode]   (decode: skip the prefill line)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "kernels/attention.h"
 #include "kernels/qada.h"
+#include "quant/quantize.h"
 
 using namespace tiller;
 
@@ -30,6 +32,7 @@ double seconds_per_call(const std::function<void()> &fn) {
 int main(int argc, char **argv) {
     const int threads = argc > 1 ? std::atoi(argv[1]) : 2;
     const int64_t ctx = argc > 2 ? std::atoll(argv[2]) : 8192;
+    const bool prefill = !(argc > 3 && std::string(argv[3]) == "decode");
     ThreadPool pool(threads);
     struct Layout {
         const char *name;
@@ -43,20 +46,31 @@ int main(int argc, char **argv) {
         std::normal_distribution<float> nd(0, 1);
         for (size_t i = 0; i < k.size(); ++i) k[i] = float((i * 2654435761u) % 1000) / 500.0f - 1.0f, v[i] = float((i * 40503u) % 1000) / 500.0f - 1.0f;
         for (float &x : q) x = 0.06f * nd(rng);
-        AttentionArgs a{1, 1, ctx - 1, l.n_head, l.n_kv, l.hd, 0, l.cap, q.data(),
-                        KvView{k.data(), kv, 0, 0}, KvView{v.data(), kv, 0, 0},
-                        KvView{k.data() + (ctx - 1) * kv, kv, 0, ctx - 1}, KvView{v.data() + (ctx - 1) * kv, kv, 0, ctx - 1},
-                        out.data(), nullptr};
+        // Head-major rows as the KV cache keeps them; the batch's rows are read through the same view.
+        auto view = [&](const void *rows, int32_t type, int64_t elem_bytes) {
+            return KvView{static_cast<const uint8_t *>(rows), l.hd * elem_bytes, ctx * l.hd * elem_bytes, l.hd, 0, 0, type};
+        };
+        const KvView kf = view(k.data(), GGML_F32, 4), vf = view(v.data(), GGML_F32, 4);
+        AttentionArgs a{1, 1, ctx - 1, l.n_head, l.n_kv, l.hd, 0, l.cap, q.data(), kf, vf, kf, vf, out.data(), nullptr};
         const double bytes = 2.0 * double(ctx) * kv * 4;
         const double dense = seconds_per_call([&] { attention(pool, a); });
         std::printf("%-12s ctx %lld  dense     %8.3f ms  %6.1f GB/s\n", l.name, (long long)ctx, dense * 1e3, bytes / dense / 1e9);
-        {  // prefill: the last 512 rows of the context as one batch
+        {  // the same keys and values in an F16 cache (--cache-type-k/v f16): half the bytes
+            std::vector<uint8_t> k16(static_cast<size_t>(ctx * kv * 2)), v16(k16.size());
+            quantize_row(GGML_F16, k.data(), k16.data(), ctx * kv);
+            quantize_row(GGML_F16, v.data(), v16.data(), ctx * kv);
+            AttentionArgs h = a;
+            h.past_k = view(k16.data(), GGML_F16, 2);
+            h.past_v = view(v16.data(), GGML_F16, 2);
+            const double s = seconds_per_call([&] { attention(pool, h); });
+            std::printf("%-12s ctx %lld  dense f16 %8.3f ms  %6.1f GB/s  %5.2fx f32\n", l.name, (long long)ctx, s * 1e3,
+                        bytes / 2 / s / 1e9, dense / s);
+        }
+        if (prefill) {  // the last 512 rows of the context as one batch
             const int64_t T = std::min<int64_t>(512, ctx), p0 = ctx - T;
             std::vector<float> qs(static_cast<size_t>(T * l.n_head * l.hd)), os(qs.size());
             for (float &x : qs) x = 0.06f * nd(rng);
-            AttentionArgs b{1, T, p0, l.n_head, l.n_kv, l.hd, 0, l.cap, qs.data(),
-                            KvView{k.data(), kv, 0, 0}, KvView{v.data(), kv, 0, 0},
-                            KvView{k.data() + p0 * kv, kv, 0, p0}, KvView{v.data() + p0 * kv, kv, 0, p0}, os.data(), nullptr};
+            AttentionArgs b{1, T, p0, l.n_head, l.n_kv, l.hd, 0, l.cap, qs.data(), kf, vf, kf, vf, os.data(), nullptr};
             const double s = seconds_per_call([&] { attention(pool, b); });
             const double flops = 4.0 * double(T) * double(p0 + T / 2) * l.n_head * l.hd;
             std::printf("%-12s ctx %lld  prefill %lld rows %8.1f ms  %6.1f GFLOP/s\n", l.name, (long long)ctx, (long long)T, s * 1e3,

@@ -156,6 +156,14 @@ TILLER_API int32_t tiller_meta_string(const tiller_model *model, int64_t index, 
 /* Sessions: a KV cache and scratch buffers over a shared model. n_ctx <= 0 means the model's
  * training context; n_threads <= 0 means one per core. */
 TILLER_API int32_t tiller_session_new(tiller_model *model, int32_t n_ctx, int32_t n_threads, tiller_session **out);
+/* Like tiller_session_new with the KV cache's key and value rows stored as the ggml types
+ * type_k / type_v (llama.cpp's --cache-type-k/v): 0 F32 (tiller_session_new's), 1 F16, 30 BF16,
+ * 8 Q8_0, 2 Q4_0, 3 Q4_1, 6 Q5_0, 7 Q5_1; the quantized types need a head size that is a multiple
+ * of 32. A batch attends to its own keys and values rounded as the cache stores them, so results
+ * do not depend on how a text is split into evaluate calls. */
+TILLER_API int32_t tiller_session_new_with_cache(tiller_model *model, int32_t n_ctx, int32_t n_threads, int32_t type_k,
+                                                 int32_t type_v, tiller_session **out);
+TILLER_API int32_t tiller_session_cache_types(const tiller_session *session, int32_t *type_k, int32_t *type_v);
 TILLER_API int32_t tiller_session_free(tiller_session *session);
 TILLER_API int32_t tiller_session_n_ctx(const tiller_session *session, int32_t *n_ctx);
 TILLER_API int32_t tiller_session_position(const tiller_session *session, int32_t *position);

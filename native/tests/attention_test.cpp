@@ -142,3 +142,20 @@ TEST(long_decode_rows_split_their_keys_into_merged_spans) {
     attention(p3, p.args(three.data(), nullptr));
     CHECK(one == three);
 }
+
+TEST(narrower_cache_types_are_read_as_they_were_stored) {
+    // F16 rows go through the F16 kernels (decode spans, prefill blocks, a wrapped ring, the
+    // soft-cap, grouped heads); BF16 and the block types through conversion of each row.
+    for (int32_t type : {GGML_F16, GGML_BF16}) {
+        check({8, 2, 16, 37, 1, 0, 0.0f, 0, type});
+        check({8, 2, 16, 3000, 1, 0, 5.0f, 0, type});
+        check({4, 2, 16, 40, 4, 6, 0.0f, 9, type});
+        check({8, 4, 16, 700, 11, 300, 50.0f, 800, type});
+        check({4, 1, 32, 610, 20, 0, 0.0f, 0, type});
+    }
+    for (int32_t type : {GGML_Q8_0, GGML_Q4_0, GGML_Q5_1}) {
+        check({4, 2, 32, 37, 1, 0, 0.0f, 0, type});
+        check({4, 1, 64, 2100, 2, 0, 5.0f, 0, type});
+        check({8, 2, 32, 40, 12, 6, 0.0f, 9, type});
+    }
+}

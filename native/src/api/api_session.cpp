@@ -9,7 +9,8 @@ using namespace tiller;
 
 extern "C" {
 
-int32_t tiller_session_new(tiller_model *model, int32_t n_ctx, int32_t n_threads, tiller_session **out) {
+int32_t tiller_session_new_with_cache(tiller_model *model, int32_t n_ctx, int32_t n_threads, int32_t type_k,
+                                      int32_t type_v, tiller_session **out) {
     return guarded([&] {
         TILLER_REQUIRE_ARG(model && model->model && out, "model and out must not be null");
         TILLER_REQUIRE_ARG(n_threads <= 1024, "thread count %d is too large", n_threads);
@@ -17,8 +18,21 @@ int32_t tiller_session_new(tiller_model *model, int32_t n_ctx, int32_t n_threads
         if (!model->model->problem().empty())
             fail(TILLER_ERR_FORMAT, "%s (opened for inspection only; it cannot run)", model->model->problem().c_str());
         auto s = std::make_unique<tiller_session>();
-        s->session = std::make_unique<Session>(model->model, n_ctx, n_threads);
+        s->session = std::make_unique<Session>(model->model, n_ctx, n_threads, KvTypes{type_k, type_v});
         *out = s.release();
+    });
+}
+
+int32_t tiller_session_new(tiller_model *model, int32_t n_ctx, int32_t n_threads, tiller_session **out) {
+    return tiller_session_new_with_cache(model, n_ctx, n_threads, GGML_F32, GGML_F32, out);
+}
+
+int32_t tiller_session_cache_types(const tiller_session *session, int32_t *type_k, int32_t *type_v) {
+    return guarded([&] {
+        TILLER_REQUIRE_ARG(type_k && type_v, "type_k and type_v must not be null");
+        const KvTypes t = session_of(session).cache_types();
+        *type_k = t.k;
+        *type_v = t.v;
     });
 }
 

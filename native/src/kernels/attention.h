@@ -44,12 +44,13 @@ struct AttentionArgs {
 void attention(ThreadPool &pool, const AttentionArgs &a);
 
 // The pieces of one query head's attention, shared with the query-adaptive kernel (kernels/qada.h).
-// Key and value rows of position p for KV head kvh: the past from the cache, the batch from its rows.
-inline const float *key_at(const AttentionArgs &a, int64_t p, int64_t kvh) {
-    return (p < a.pos0 ? a.past_k.row(p) : a.k.row(p)) + kvh * a.head_dim;
+// Key and value rows of position p for KV head kvh as float32, the past from the cache, the batch
+// from its rows: in place when they are float32, else converted into buf (head_dim floats).
+inline const float *key_at(const AttentionArgs &a, int64_t p, int64_t kvh, float *buf) {
+    return (p < a.pos0 ? a.past_k : a.k).floats(p, kvh, buf);
 }
-inline const float *value_at(const AttentionArgs &a, int64_t p, int64_t kvh) {
-    return (p < a.pos0 ? a.past_v.row(p) : a.v.row(p)) + kvh * a.head_dim;
+inline const float *value_at(const AttentionArgs &a, int64_t p, int64_t kvh, float *buf) {
+    return (p < a.pos0 ? a.past_v : a.v).floats(p, kvh, buf);
 }
 // The first key position a query at pos sees: 0, or the start of a sliding layer's window.
 inline int64_t first_key(const AttentionArgs &a, int64_t pos) { return a.window > 0 && pos - a.window + 1 > 0 ? pos - a.window + 1 : 0; }

@@ -64,12 +64,14 @@ void Session::attention_step(int64_t il, int64_t t, int64_t row0) {
         rope_neox(ki, lp.n_head_kv, hd, pos_ + i, lp.rope_base, lp.rope_scale);
         for (int64_t j = 0; j < q_dim; ++j) qi[j] *= hp.query_scale;
     }
+    cache_.round_keys(k_.data(), t, lp.n_head_kv);
+    cache_.round_values(v_.data(), t, lp.n_head_kv);
     taps_.run(Site{Point::attn_q, il, pos_, t, q_dim, q_.data(), row0});
     taps_.run(Site{Point::attn_k, il, pos_, t, kv_dim, k_.data(), row0});
 
     AttentionArgs args{il, t, pos_, lp.n_head, lp.n_head_kv, hd, lp.swa ? hp.n_swa : 0, hp.attn_softcap,
                        q_.data(), cache_.keys(il), cache_.values(il),
-                       KvView{k_.data(), kv_dim, 0, pos_}, KvView{v_.data(), kv_dim, 0, pos_},
+                       KvView::positions(k_.data(), lp.n_head_kv, hd, 0, pos_), KvView::positions(v_.data(), lp.n_head_kv, hd, 0, pos_),
                        attn_.data(), taps_.attention_observer(il)};
     if (!adaptive_.applies(il)) {
         attention(pool_, args);
@@ -78,10 +80,7 @@ void Session::attention_step(int64_t il, int64_t t, int64_t row0) {
         adaptive_.run(pool_, args, row0);
     }
     // Sliding layers keep only their ring.
-    for (int64_t i = 0; i < t; ++i) {
-        std::memcpy(cache_.k(il, pos_ + i), k_.data() + i * kv_dim, kv_dim * sizeof(float));
-        std::memcpy(cache_.v(il, pos_ + i), v_.data() + i * kv_dim, kv_dim * sizeof(float));
-    }
+    for (int64_t i = 0; i < t; ++i) cache_.store(il, pos_ + i, k_.data() + i * kv_dim, v_.data() + i * kv_dim);
     matmul(pool_, w.wo, attn_.data(), t, h);
 }
 

@@ -36,13 +36,13 @@ void KeyMoments::moments(ThreadPool &pool, const AttentionArgs &a, double *out) 
     const int64_t start = l.end;
     // KV heads are independent; within one, the rows advance the sums in order.
     pool.parallel_for(a.n_head_kv, [&](int64_t g0, int64_t g1, int) {
-        std::vector<double> sq(static_cast<size_t>(d));
+        std::vector<float> buf(static_cast<size_t>(d));
         for (int64_t g = g0; g < g1; ++g) {
             const double *s1 = l.s1.data() + g * d, *s2 = l.s2.data() + g * d * d;
             int64_t end = start;
             for (int64_t t = 0; t < a.n_tokens; ++t) {
                 const int64_t target = std::max(t_sink_, a.pos0 + t - t_local_ + 1);
-                for (; end < target; ++end) add(l, g, key_at(a, end, g), 1.0);
+                for (; end < target; ++end) add(l, g, key_at(a, end, g, buf.data()), 1.0);
                 const double n = double(end - t_sink_);
                 for (int64_t h = g * group; h < (g + 1) * group; ++h) {
                     double *mv = out + 2 * (t * a.n_head + h);
@@ -76,9 +76,10 @@ void KeyMoments::truncate(const KvCache &cache, int64_t pos) {
         if (l.s1.empty() || l.end <= pos - t_local_ + 1) continue;
         const KvView keys = cache.keys(il);
         // The bulk of a query at pos ends before pos - t_local + 1; those keys are still cached.
-        const int64_t n_kv = hp_.layers[il].n_head_kv, lo = std::max(pos - t_local_ + 1, t_sink_);
+        const int64_t n_kv = hp_.layers[il].n_head_kv, d = hp_.head_dim, lo = std::max(pos - t_local_ + 1, t_sink_);
+        std::vector<float> buf(static_cast<size_t>(d));
         for (int64_t p = lo; p < l.end; ++p)
-            for (int64_t g = 0; g < n_kv; ++g) add(l, g, keys.row(p) + g * hp_.head_dim, -1.0);
+            for (int64_t g = 0; g < n_kv; ++g) add(l, g, keys.floats(p, g, buf.data()), -1.0);
         l.end = lo;
     }
 }

@@ -14,11 +14,13 @@ int64_t physical_memory() {
 }
 
 // The context length to use, refused before allocating when the machine cannot hold its cache.
-int64_t checked_context(const Model &model, int64_t n_ctx) {
+int64_t checked_context(const Model &model, int64_t n_ctx, KvTypes types) {
     const HParams &hp = model.hparams();
     if (n_ctx <= 0) n_ctx = hp.n_ctx_train;
     if (n_ctx > (int64_t(1) << 30)) fail(TILLER_ERR_INVALID_ARGUMENT, "context length %lld is too large", (long long)n_ctx);
-    const int64_t need = KvCache::bytes_needed(hp, n_ctx), have = physical_memory();
+    const std::string problem = KvCache::type_problem(hp, types);
+    if (!problem.empty()) fail(TILLER_ERR_INVALID_ARGUMENT, "%s", problem.c_str());
+    const int64_t need = KvCache::bytes_needed(hp, n_ctx, types), have = physical_memory();
     if (need > have)
         fail(TILLER_ERR_OUT_OF_MEMORY,
              "context length %lld needs %lld MiB of KV cache, more than this machine's %lld MiB of memory",
@@ -27,11 +29,11 @@ int64_t checked_context(const Model &model, int64_t n_ctx) {
 }
 }  // namespace
 
-Session::Session(std::shared_ptr<const Model> model, int64_t n_ctx, int n_threads)
+Session::Session(std::shared_ptr<const Model> model, int64_t n_ctx, int n_threads, KvTypes cache_types)
     : model_(std::move(model)),
-      n_ctx_(checked_context(*model_, n_ctx)),
+      n_ctx_(checked_context(*model_, n_ctx, cache_types)),
       pool_(n_threads <= 0 ? ThreadPool::default_threads() : n_threads),
-      cache_(model_->hparams(), n_ctx_),
+      cache_(model_->hparams(), n_ctx_, cache_types),
       capture_(model_->hparams()),
       control_(model_->hparams().n_layer, model_->hparams().n_embd),
       steering_(model_->hparams().n_layer, model_->hparams().n_embd),

@@ -22,9 +22,10 @@ class Session {
 public:
     static constexpr int64_t kMaxUbatch = 512;
 
-    Session(std::shared_ptr<const Model> model, int64_t n_ctx, int n_threads);
+    Session(std::shared_ptr<const Model> model, int64_t n_ctx, int n_threads, KvTypes cache_types = {});
 
     int64_t n_ctx() const { return n_ctx_; }
+    KvTypes cache_types() const { return cache_.types(); }
     int64_t position() const { return pos_; }
     const Model &model() const { return *model_; }
 

@@ -881,6 +881,50 @@ public final class tiller_h {
         }
     }
 
+    private static class tiller_session_new_with_cache {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT, C_INT, C_INT, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_new_with_cache");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_new_with_cache$descriptor() { return tiller_session_new_with_cache.DESC; }
+    public static MethodHandle tiller_session_new_with_cache$handle() { return tiller_session_new_with_cache.HANDLE; }
+    public static MemorySegment tiller_session_new_with_cache$address() { return tiller_session_new_with_cache.ADDR; }
+
+    /** {@code int32_t tiller_session_new_with_cache(tiller_model &#42; model, int32_t n_ctx, int32_t n_threads, int32_t type_k, int32_t type_v, tiller_session &#42;&#42; out)} */
+    public static int tiller_session_new_with_cache(MemorySegment model, int n_ctx, int n_threads, int type_k, int type_v, MemorySegment out) {
+        var mh$ = tiller_session_new_with_cache.HANDLE;
+        try {
+            return (int) mh$.invokeExact(model, n_ctx, n_threads, type_k, type_v, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class tiller_session_cache_types {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER);
+        public static final MemorySegment ADDR = findOrThrow("tiller_session_cache_types");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor tiller_session_cache_types$descriptor() { return tiller_session_cache_types.DESC; }
+    public static MethodHandle tiller_session_cache_types$handle() { return tiller_session_cache_types.HANDLE; }
+    public static MemorySegment tiller_session_cache_types$address() { return tiller_session_cache_types.ADDR; }
+
+    /** {@code int32_t tiller_session_cache_types(const tiller_session &#42; session, int32_t &#42; type_k, int32_t &#42; type_v)} */
+    public static int tiller_session_cache_types(MemorySegment session, MemorySegment type_k, MemorySegment type_v) {
+        var mh$ = tiller_session_cache_types.HANDLE;
+        try {
+            return (int) mh$.invokeExact(session, type_k, type_v);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class tiller_session_free {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER);
         public static final MemorySegment ADDR = findOrThrow("tiller_session_free");

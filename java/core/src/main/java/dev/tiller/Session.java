@@ -61,7 +61,8 @@ public final class Session implements AutoCloseable {
     static Session create(Model model, MemorySegment modelHandle, SessionOptions options) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(ValueLayout.ADDRESS);
-            Native.check(tiller_session_new(modelHandle, options.contextLength(), options.threads(), out));
+            Native.check(tiller_session_new_with_cache(modelHandle, options.contextLength(), options.threads(),
+                    options.cacheTypeK().ggmlType(), options.cacheTypeV().ggmlType(), out));
             Session s = new Session(model, Native.readPointer(out));
             if (!options.adaptiveAttention().isDense()) {
                 try {
@@ -225,6 +226,18 @@ public final class Session implements AutoCloseable {
             MemorySegment p = a.allocate(ValueLayout.JAVA_INT);
             Native.check(tiller_session_n_ctx(handle, p));
             return p.get(ValueLayout.JAVA_INT, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How this session's KV cache stores keys (index 0) and values (index 1). */
+    public CacheType[] cacheTypes() {
+        enter();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment k = a.allocate(ValueLayout.JAVA_INT), v = a.allocate(ValueLayout.JAVA_INT);
+            Native.check(tiller_session_cache_types(handle, k, v));
+            return new CacheType[] {CacheType.ofGgml(k.get(ValueLayout.JAVA_INT, 0)), CacheType.ofGgml(v.get(ValueLayout.JAVA_INT, 0))};
         } finally {
             lock.unlock();
         }

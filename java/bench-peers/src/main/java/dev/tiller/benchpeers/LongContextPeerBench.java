@@ -6,6 +6,7 @@ import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.LogFormat;
 import dev.tiller.AdaptiveAttention;
+import dev.tiller.CacheType;
 import dev.tiller.Model;
 import dev.tiller.Session;
 import dev.tiller.SessionOptions;
@@ -27,8 +28,11 @@ import java.util.SplittableRandom;
  * deeper prompt reuses the cached prefix. At each depth G tokens are decoded (greedy) per
  * configuration, then rewound. Prints tokens/s and the ratios.
  *
+ * <p>Tiller's KV cache holds keys and values as --cache-type says (f16 by default, as llama.cpp's
+ * default cache, which java-llama.cpp keeps; f32 is Tiller's own default).
+ *
  * <p>Arguments: [--threads N (2)] [--depths 4096,16384,32768] [--gen-tokens G (16)]
- * [--local 0.5,0.8,0.9] MODEL.gguf...
+ * [--local 0.5,0.8,0.9] [--cache-type f16|f32|q8_0...] MODEL.gguf...
  */
 public final class LongContextPeerBench {
     private LongContextPeerBench() {}
@@ -38,6 +42,7 @@ public final class LongContextPeerBench {
         int[] depths = {4096, 16384, 32768};
         double[] local = {0.5, 0.8, 0.9};
         String engine = null;
+        CacheType cache = CacheType.F16;
         List<Path> models = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -46,17 +51,19 @@ public final class LongContextPeerBench {
                 case "--depths" -> depths = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--local" -> local = Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble).toArray();
                 case "--engine" -> engine = args[++i];
+                case "--cache-type" -> cache = CacheType.parse(args[++i]);
                 default -> models.add(Path.of(args[i]));
             }
         }
         if (models.isEmpty()) throw new IllegalArgumentException("usage: [--threads N] [--depths D,...] MODEL.gguf...");
         if (engine != null) {
-            if (engine.equals("tiller")) tiller(models.get(0), threads, depths, gen, local);
+            if (engine.equals("tiller")) tiller(models.get(0), threads, depths, gen, local, cache);
             else llama(models.get(0), threads, depths, gen);
             System.out.flush();
             Runtime.getRuntime().halt(0);  // java-llama.cpp leaves a non-daemon native thread behind
         }
-        System.out.printf(Locale.ROOT, "threads %d, %d tokens decoded per configuration and depth%n", threads, gen);
+        System.out.printf(Locale.ROOT, "threads %d, %d tokens decoded per configuration and depth, Tiller's KV cache %s, "
+                + "java-llama.cpp's its default (f16)%n", threads, gen, cache.llamaName());
         StringBuilder head = new StringBuilder("| model | depth | Tiller dense tok/s |");
         for (double f : local) head.append(String.format(Locale.ROOT, " Tiller %.0f%% local |", 100 * f));
         head.append(" java-llama.cpp tok/s | Tiller dense / java-llama.cpp |");
@@ -64,7 +71,7 @@ public final class LongContextPeerBench {
         System.out.println(head);
         System.out.println("|---".repeat(4 + 2 * local.length + 1) + "|");
         for (Path m : models) {
-            double[][] t = child("tiller", m, threads, depths, gen, local), l = child("llama", m, threads, depths, gen, local);
+            double[][] t = child("tiller", m, threads, depths, gen, local, cache), l = child("llama", m, threads, depths, gen, local, cache);
             for (int d = 0; d < depths.length; d++) {
                 StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %.2f |", m.getFileName(), depths[d], t[d][0]));
                 for (int f = 0; f < local.length; f++) row.append(String.format(Locale.ROOT, " %.2f |", t[d][1 + f]));
@@ -76,11 +83,11 @@ public final class LongContextPeerBench {
     }
 
     /** One engine in a child JVM: a RESULT line per depth. */
-    static double[][] child(String engine, Path model, int threads, int[] depths, int gen, double[] local) throws Exception {
+    static double[][] child(String engine, Path model, int threads, int[] depths, int gen, double[] local, CacheType cache) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 LongContextPeerBench.class.getName(), "--engine", engine, "--threads", Integer.toString(threads), "--gen-tokens",
-                Integer.toString(gen), "--depths", join(depths), "--local", join(local), model.toString()));
+                Integer.toString(gen), "--depths", join(depths), "--local", join(local), "--cache-type", cache.llamaName(), model.toString()));
         Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         double[][] r = new double[depths.length][];
         int d = 0;
@@ -97,9 +104,9 @@ public final class LongContextPeerBench {
         return r;
     }
 
-    static void tiller(Path path, int threads, int[] depths, int gen, double[] local) {
+    static void tiller(Path path, int threads, int[] depths, int gen, double[] local, CacheType cache) {
         int max = Arrays.stream(depths).max().orElseThrow();
-        try (Model m = Model.load(path); Session s = m.newSession(new SessionOptions(max + gen + 16, threads))) {
+        try (Model m = Model.load(path); Session s = m.newSession(new SessionOptions(max + gen + 16, threads).withCacheTypes(cache, cache))) {
             SplittableRandom rnd = new SplittableRandom(1);
             int nVocab = m.info().vocabularySize();
             long t0 = System.nanoTime();

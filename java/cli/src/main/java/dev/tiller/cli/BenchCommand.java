@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code tiller bench --model M.gguf --prompt-tokens P --gen-tokens G --threads N [--repetitions R]
- * [--depth D] [--adaptive-attention TAU ...] [--json]}: prompt processing and decode speed, median of R
+ * [--depth D] [--adaptive-attention TAU ...] [-ctk T] [-ctv T] [--json]}: prompt processing and decode speed, median of R
  * runs after a warm-up. Each run starts from an empty context (or from D random tokens evaluated
  * once), evaluates P random tokens in one batch, then decodes G tokens one at a time (greedy)
  * after them.
@@ -49,6 +49,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     AdaptiveAttentionOptions adaptive;
 
+    @Mixin
+    CacheTypeOptions cache;
+
     @Option(names = "--depth", paramLabel = "D",
             description = "tokens already in the context before each run, evaluated once (llama-bench's -d): decode speed at "
                     + "long contexts; default: ${DEFAULT-VALUE}")
@@ -61,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         try (SteeringOptions st = steering;
                 Model m = Model.load(model);
-                Session s = m.newSession(new SessionOptions(depth + promptTokens + genTokens + 1, threadsOption.threads, adaptive.config()))) {
+                Session s = m.newSession(cache.apply(new SessionOptions(depth + promptTokens + genTokens + 1, threadsOption.threads, adaptive.config())))) {
             int nVocab = m.info().vocabularySize();
             if (depth > 0 && m.info().slidingWindow() > 0 && promptTokens + genTokens > 256)
                 throw new IllegalArgumentException("with --depth on a sliding-window model, --prompt-tokens + --gen-tokens must be <= 256 "
@@ -84,6 +87,7 @@ final class BenchCommand implements Callable<Integer> {
                 ObjectNode o = JsonOut.object();
                 o.put("model", model.toString()).put("threads", threadsOption.threads).put("prompt_tokens", promptTokens).put("gen_tokens", genTokens);
                 o.put("depth", depth).put("adaptive_attention", adaptive.config().describe());
+                o.put("cache_type_k", cache.keyType().llamaName()).put("cache_type_v", cache.valueType().llamaName());
                 o.put("repetitions", repetitions).put("prefill_tok_s", JsonOut.fixed(ppMed, 2)).put("decode_tok_s", JsonOut.fixed(tgMed, 2));
                 o.set("prefill_runs", JsonOut.fixedArray(pp, 2));
                 o.set("decode_runs", JsonOut.fixedArray(tg, 2));

@@ -80,6 +80,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     AdaptiveAttentionOptions adaptive;
 
+    @Mixin
+    CacheTypeOptions cache;
+
     @Override
     public Integer call() {
         PrintStream out = Utf8Out.stdout();
@@ -88,7 +91,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (special && chat) throw new IllegalArgumentException("--special is for raw prompts; --chat keeps message text plain");
         try (SteeringOptions st = steering;
                 Model m = Model.load(run.model);
-                Session s = m.newSession(new SessionOptions(run.contextLength(m), run.threads(), adaptive.config()))) {
+                Session s = m.newSession(cache.apply(new SessionOptions(run.contextLength(m), run.threads(), adaptive.config())))) {
             st.apply(s, m.info().layerCount());
             int[] tokens;
             int instructionEnd;

@@ -34,12 +34,15 @@ final class LogitsCommand implements Callable<Integer> {
     @Mixin
     AdaptiveAttentionOptions adaptive;
 
+    @Mixin
+    CacheTypeOptions cache;
+
     @Option(names = "--incremental", description = "feed the tokens one at a time through the KV cache instead of one batch")
     boolean incremental;
 
     @Override
     public Integer call() {
-        opts.runSteered(steering, adaptive.config(), out, (model, session, tokens) -> {
+        opts.runSteered(steering, o -> cache.apply(o.withAdaptiveAttention(adaptive.config())), out, (model, session, tokens) -> {
             Progress progress = new Progress("logits of token", tokens.length, System.err, 2, 1);
             AtomicFiles.write(out, os -> {
                 F32Writer w = new F32Writer(os);

@@ -6,6 +6,7 @@ import dev.tiller.SessionOptions;
 import dev.tiller.io.AtomicFiles;
 
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,15 +48,15 @@ final class ModelOptions {
      * command's steering applied to them, and runs work (tiller logits and tiller residuals).
      */
     void runSteered(SteeringOptions steering, Path out, Work work) {
-        runSteered(steering, dev.tiller.AdaptiveAttention.dense(), out, work);
+        runSteered(steering, o -> o, out, work);
     }
 
-    /** As {@link #runSteered(SteeringOptions, Path, Work)}, with adaptive attention on the session. */
-    void runSteered(SteeringOptions steering, dev.tiller.AdaptiveAttention adaptive, Path out, Work work) {
+    /** As {@link #runSteered(SteeringOptions, Path, Work)}, with the command's session options (adaptive attention, cache types). */
+    void runSteered(SteeringOptions steering, UnaryOperator<SessionOptions> configure, Path out, Work work) {
         AtomicFiles.checkWritable(out);
         int[] ids = tokens();
         try (SteeringOptions st = steering; Model m = Model.load(model);
-                Session session = m.newSession(new SessionOptions(contextLength(m), threads.threads, adaptive))) {
+                Session session = m.newSession(configure.apply(new SessionOptions(contextLength(m), threads.threads)))) {
             st.apply(session, m.info().layerCount());
             st.applySteering(session, ids.length, 0, false);
             work.run(m, session, ids);

@@ -50,6 +50,13 @@ public final class Fixtures {
         }
     }
 
+    /** A model shipped in the repository's models/ folder, found from the working directory up. */
+    public static Path shippedModel(String file) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent())
+            if (java.nio.file.Files.isRegularFile(p.resolve("models").resolve(file))) return p.resolve("models").resolve(file);
+        throw new IllegalStateException("models/" + file + " not found above " + Path.of("").toAbsolutePath());
+    }
+
     /** A fixture model small enough for quick API tests (Gemma 3, F32, 8 layers). */
     public static Path smallModel() {
         return resource("fixtures/numerics/gemma3-tiny-F32.gguf");
