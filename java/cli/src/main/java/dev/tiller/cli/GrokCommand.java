@@ -1,0 +1,14 @@
+package dev.tiller.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code tiller grok ...}: grokking on modular arithmetic and its early spectral signature (docs/dynamics.md). */
+@Command(name = "grok", mixinStandardHelpOptions = true,
+        description = "Grokking: the spectral signature of a training-loss curve's first steps.",
+        subcommands = {GrokPredictCommand.class})
+final class GrokCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tiller.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** tiller grok predict: the JSON contract on a curve of known oscillation energy, phase times, and bad curves. */
+class GrokCliTest {
+
+    @Test
+    void predictReturnsTheEnergyOfAKnownOscillation(@TempDir Path dir) throws Exception {
+        Path curve = dir.resolve("curve.csv");
+        StringBuilder s = new StringBuilder("step,train_loss,train_acc,val_loss,val_acc\n");
+        for (int t = 0; t < 500; t++) {
+            double loss = 3 + Math.cos(2 * Math.PI * t / 400) + 0.25 * Math.sin(2 * Math.PI * 9 * t / 400);
+            double trainAcc = t < 3 ? 0 : t < 120 ? 0.5 : 1, valAcc = t < 300 ? 0 : t < 450 ? 0.5 : 1;
+            s.append(String.format(Locale.ROOT, "%d,%.17g,%s,%s,%s%n", t, loss, trainAcc, 2.0, valAcc));
+        }
+        Files.writeString(curve, s);
+        Tiller.Result r = Tiller.run("grok", "predict", "--curve", curve.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out().strip());
+        assertEquals(0.25 * 0.25 / 2, j.get("activity").asDouble(), 1e-12);
+        for (String k : List.of("low_freq_amplitude", "mobility", "complexity")) assertTrue(j.get(k).isNumber(), k);
+        assertEquals(3, j.get("t1").asLong());
+        assertEquals(120, j.get("t2").asLong());
+        assertEquals(300, j.get("t3").asLong());
+        assertEquals(450, j.get("t4").asLong());
+    }
+
+    @Test
+    void badCurvesAreOneClearLine(@TempDir Path dir) throws Exception {
+        Path shortCurve = dir.resolve("short.csv"), nan = dir.resolve("nan.csv");
+        Files.writeString(shortCurve, "step,train_loss\n0,1\n1,0.9\n");
+        Files.writeString(nan, "step,train_loss\n0,1\n1,NaN\n");
+        Object[][] cases = {
+            {new String[] {"grok", "predict", "--curve", shortCurve.toString()}, "fewer than --steps 400"},
+            {new String[] {"grok", "predict", "--curve", nan.toString(), "--steps", "8"}, "row 3, column train_loss"},
+            {new String[] {"grok", "predict", "--curve", shortCurve.toString(), "--column", "val_loss"}, "no column 'val_loss'"},
+            {new String[] {"grok", "predict", "--curve", shortCurve.toString(), "--cutoff", "0"}, "--cutoff must lie in"},
+            {new String[] {"grok", "predict", "--curve", dir.resolve("absent.csv").toString()}, "absent.csv"},
+        };
+        for (Object[] c : cases) {
+            Tiller.Result r = Tiller.run((String[]) c[0]);
+            assertTrue(r.status() != 0, String.join(" ", (String[]) c[0]));
+            assertTrue(r.err().contains((String) c[1]), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+    }
+}
