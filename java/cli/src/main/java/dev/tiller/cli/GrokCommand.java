@@ -4,8 +4,8 @@ import picocli.CommandLine.Command;
 
 /** {@code tiller grok ...}: grokking on modular arithmetic and its early spectral signature (docs/dynamics.md). */
 @Command(name = "grok", mixinStandardHelpOptions = true,
-        description = "Grokking: the spectral signature of a training-loss curve's first steps.",
-        subcommands = {GrokPredictCommand.class})
+        description = "Grokking on modular arithmetic and the spectral signature of a training-loss curve's first steps.",
+        subcommands = {GrokTrainCommand.class, GrokPredictCommand.class})
 final class GrokCommand implements Runnable {
     @Override
     public void run() {

@@ -62,12 +62,7 @@ final class GrokPredictCommand implements Callable<Integer> {
         ObjectNode j = JsonOut.object();
         j.put("curve", curve.toString()).put("column", column).put("steps", steps).put("cutoff", cutoff);
         j.put("activity", s.activity()).put("low_freq_amplitude", s.lowFreqAmplitude()).put("mobility", s.mobility()).put("complexity", s.complexity());
-        if (p != null) {
-            putTime(j, "t1", p.t1());
-            putTime(j, "t2", p.t2());
-            putTime(j, "t3", p.t3());
-            putTime(j, "t4", p.t4());
-        }
+        if (p != null) putTimes(j, p);
         if (json) {
             JsonOut.print(j);
         } else {
@@ -79,9 +74,13 @@ final class GrokPredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void putTime(ObjectNode j, String key, long t) {
-        if (t < 0) j.putNull(key);
-        else j.put(key, t);
+    /** t1..t4 as numbers, null where the run never got there. */
+    static void putTimes(ObjectNode j, PhaseTimes p) {
+        long[] t = {p.t1(), p.t2(), p.t3(), p.t4()};
+        for (int i = 0; i < 4; i++) {
+            if (t[i] < 0) j.putNull("t" + (i + 1));
+            else j.put("t" + (i + 1), t[i]);
+        }
     }
 
     private static String name(long t) {

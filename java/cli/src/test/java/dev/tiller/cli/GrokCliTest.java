@@ -39,6 +39,42 @@ class GrokCliTest {
     }
 
     @Test
+    void trainWritesOneRowPerStepAndAPlot(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        Tiller.Result r = Tiller.run("grok", "train", "--op", "sub", "--p", "13", "--frac", "0.5", "--model", "mlp", "--lr", "1e-2", "--steps", "40",
+                "--threads", "2", "--out", out.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = Files.readAllLines(out.resolve("curve.csv"));
+        assertEquals("step,train_loss,train_acc,val_loss,val_acc", rows.get(0));
+        assertEquals(41, rows.size());
+        assertEquals("39", rows.get(40).split(",")[0]);
+        assertTrue(Files.size(out.resolve("curve.png")) > 1000);
+        JsonNode j = new ObjectMapper().readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+        assertEquals(40, j.get("steps").asInt());
+        // the curve feeds grok predict
+        Tiller.Result p = Tiller.run("grok", "predict", "--curve", out.resolve("curve.csv").toString(), "--steps", "40", "--json");
+        assertEquals(0, p.status(), p.err());
+    }
+
+    @Test
+    void badTasksAreUsageErrors(@TempDir Path dir) {
+        String out = dir.resolve("run").toString();
+        Object[][] cases = {
+            {new String[] {"grok", "train", "--op", "add", "--p", "15", "--frac", "0.5", "--out", out}, "--p must be a prime"},
+            {new String[] {"grok", "train", "--op", "add", "--p", "13", "--frac", "1.5", "--out", out}, "--frac must lie in (0, 1)"},
+            {new String[] {"grok", "train", "--op", "pow", "--p", "13", "--frac", "0.5", "--out", out}, "unknown operation 'pow'"},
+            {new String[] {"grok", "train", "--op", "add", "--p", "13", "--frac", "0.5", "--model", "cnn", "--out", out}, "unknown model 'cnn'"},
+        };
+        for (Object[] c : cases) {
+            Tiller.Result r = Tiller.run((String[]) c[0]);
+            assertEquals(2, r.status(), String.join(" ", (String[]) c[0]));
+            assertTrue(r.err().contains((String) c[1]), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(!Files.exists(dir.resolve("run")));
+        }
+    }
+
+    @Test
     void badCurvesAreOneClearLine(@TempDir Path dir) throws Exception {
         Path shortCurve = dir.resolve("short.csv"), nan = dir.resolve("nan.csv");
         Files.writeString(shortCurve, "step,train_loss\n0,1\n1,0.9\n");
