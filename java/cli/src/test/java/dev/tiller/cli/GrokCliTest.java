@@ -57,6 +57,25 @@ class GrokCliTest {
     }
 
     @Test
+    void sweepWritesResultsHeatMapsAndASummary(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("sweep");
+        Tiller.Result r = Tiller.run("grok", "sweep", "--op", "add", "--p", "7", "--frac", "0.5", "--model", "mlp", "--lrs", "1e-2,1e-3", "--wds", "0.1,1",
+                "--seeds", "2", "--steps", "60", "--predict-steps", "40", "--jobs", "2", "--threads", "1", "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        List<String> rows = Files.readAllLines(out.resolve("results.csv"));
+        assertEquals("lr,wd,seed,final_val_acc,t4,activity,low_freq_amplitude,mobility,complexity", rows.get(0));
+        assertEquals(1 + 2 * 2 * 2, rows.size());
+        for (String f : List.of("heatmap-val_acc.png", "heatmap-activity.png", "heatmap-low_freq_amplitude.png", "heatmap-mobility.png", "heatmap-complexity.png"))
+            assertTrue(Files.size(out.resolve(f)) > 1000, f);
+        String md = Files.readString(out.resolve("summary.md"));
+        for (String stat : List.of("| activity |", "| low_freq_amplitude |", "| mobility |", "| complexity |")) assertTrue(md.contains(stat), md);
+        Tiller.Result bad = Tiller.run("grok", "sweep", "--op", "add", "--p", "7", "--frac", "0.5", "--lrs", "1e-2,-1", "--wds", "1", "--steps", "60",
+                "--predict-steps", "40", "--out", dir.resolve("bad").toString());
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains("--lrs"), bad.err());
+    }
+
+    @Test
     void badTasksAreUsageErrors(@TempDir Path dir) {
         String out = dir.resolve("run").toString();
         Object[][] cases = {
