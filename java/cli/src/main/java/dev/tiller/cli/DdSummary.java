@@ -2,10 +2,19 @@ package dev.tiller.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tiller.io.AtomicFiles;
+import dev.tiller.train.dynamics.TwoScaleTheory;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** What {@code dd theory} and {@code dd simulate} report of a curve: its ends, its first dip and the bump after it. */
+/** What {@code dd theory} and {@code dd simulate} report of a curve (its ends, its first dip and the bump after it) and the simulation's plot. */
 final class DdSummary {
     private DdSummary() {}
 
@@ -35,5 +44,25 @@ final class DdSummary {
                 : j.get("monotone").asBoolean() ? String.format(Locale.ROOT, "monotone from %.4f to %.4f", j.get("eg_first").asDouble(), j.get("eg_last").asDouble())
                 : String.format(Locale.ROOT, "from %.4f to %.4f", j.get("eg_first").asDouble(), j.get("eg_last").asDouble());
         return "E_G(t): " + shape + " (" + out + ")";
+    }
+
+    /** CURVE.png beside CURVE.csv. */
+    static Path plotFile(Path csv) {
+        String name = csv.getFileName().toString();
+        return csv.resolveSibling((name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name) + ".png");
+    }
+
+    /** Mean +- std of the simulation over log time, with the theory's curve when there is one. */
+    static void plot(Path file, String title, double[] t, double[] mean, double[] std, TwoScaleTheory theory) {
+        XYChart chart = new XYChartBuilder().width(800).height(480).title(title).xAxisTitle("t (gradient-descent steps)").yAxisTitle("E_G").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        XYSeries band = chart.addSeries("simulation, mean +- std", t, mean, std);
+        band.setMarker(SeriesMarkers.NONE);
+        if (theory != null) {
+            double[] eg = new double[t.length];
+            for (int i = 0; i < t.length; i++) eg[i] = theory.at(t[i]).eg();
+            chart.addSeries("theory", t, eg).setMarker(SeriesMarkers.NONE);
+        }
+        AtomicFiles.write(file, os -> BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG));
     }
 }

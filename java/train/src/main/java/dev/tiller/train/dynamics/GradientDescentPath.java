@@ -59,13 +59,40 @@ public final class GradientDescentPath {
 
     /** The weights after `steps` explicit steps w <- w - eta (X'X w - X'y + lambda w). */
     public RealVector iterate(int steps) {
-        RealVector w = new ArrayRealVector(eig.length);
-        for (int s = 0; s < steps; s++) {
-            RealVector g = gram.operate(w).subtract(xty).add(w.mapMultiply(lambda));
-            w = w.subtract(g.mapMultiply(eta));
-        }
-        return w;
+        return iterate(new long[] {steps}, t -> 0).get(0);
     }
+
+    /**
+     * Explicit steps w <- w - eta ((1 + alpha(t)) X'X w - X'y + lambda w) from w = 0, the weights
+     * after each of the ascending step counts `at`. With the official fig6.py's decaying
+     * alpha(t) = 0.6 log(1 + exp(-0.001 t)) / log 2 ({@link #Q_REGULARISATION}) this is its
+     * regularisation of Q, which removes the bump.
+     */
+    public java.util.List<RealVector> iterate(long[] at, java.util.function.LongToDoubleFunction alpha) {
+        int d = eig.length;
+        double[][] gm = gram.getData();
+        double[] b = xty.toArray(), w = new double[d], g = new double[d];
+        java.util.List<RealVector> out = new java.util.ArrayList<>();
+        long t = 0;
+        for (long stop : at) {
+            if (stop < t) throw new IllegalArgumentException("step counts must ascend: " + stop + " after " + t);
+            for (; t < stop; t++) {
+                double curv = 1 + alpha.applyAsDouble(t);
+                for (int i = 0; i < d; i++) {
+                    double acc = 0;
+                    double[] row = gm[i];
+                    for (int j = 0; j < d; j++) acc += row[j] * w[j];
+                    g[i] = curv * acc - b[i] + lambda * w[i];
+                }
+                for (int i = 0; i < d; i++) w[i] -= eta * g[i];
+            }
+            out.add(new ArrayRealVector(w, true));
+        }
+        return out;
+    }
+
+    /** fig6.py's schedule of extra curvature: 0.6 log(1 + e^(-0.001 t)) / log 2, 0.6 at t = 0 and decaying after t ~ 1000. */
+    public static final java.util.function.LongToDoubleFunction Q_REGULARISATION = t -> 0.6 * Math.log1p(Math.exp(-0.001 * t)) / Math.log(2);
 
     /** Ridge regression at the time-equivalent ridge of the official code, (X'X + 2 (lambda + 1/t) I)^-1 X'y. */
     public RealVector ridgeAt(double t) {

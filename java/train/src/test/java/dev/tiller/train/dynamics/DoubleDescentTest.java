@@ -68,6 +68,37 @@ class DoubleDescentTest {
     }
 
     @Test
+    void regularisingQShrinksTheBump() {
+        // The official fig6.py setting: n 120, d 100, p 70, kappa 30; the bump is the rise from the
+        // dip (t <= 30) to the highest point up to t = 1000.
+        TeacherStudent.Shape shape = new TeacherStudent.Shape(120, 100, 70, 30, 0);
+        long[] at = {1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000};
+        double[] plain = new double[at.length], reg = new double[at.length];
+        for (int seed = 0; seed < 4; seed++) {
+            TeacherStudent data = TeacherStudent.sample(shape, seed);
+            GradientDescentPath gd = new GradientDescentPath(data, 0, 0);
+            java.util.List<RealVector> a = gd.iterate(at, t -> 0), b = gd.iterate(at, GradientDescentPath.Q_REGULARISATION);
+            for (int i = 0; i < at.length; i++) {
+                plain[i] += data.generalisationError(a.get(i)) / 4;
+                reg[i] += data.generalisationError(b.get(i)) / 4;
+            }
+        }
+        double bumpPlain = bump(plain, at), bumpReg = bump(reg, at);
+        System.out.println("bump without and with the regularisation of Q: " + bumpPlain + ", " + bumpReg);
+        assertTrue(bumpPlain > 0.05, "plain gradient descent's bump " + bumpPlain);
+        assertTrue(bumpReg < 0.5 * bumpPlain, "regularised bump " + bumpReg + " against " + bumpPlain);
+    }
+
+    private static double bump(double[] e, long[] at) {
+        double dip = Double.POSITIVE_INFINITY, top = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < at.length; i++) {
+            if (at[i] <= 30) dip = Math.min(dip, e[i]);
+            else top = Math.max(top, e[i]);
+        }
+        return top - dip;
+    }
+
+    @Test
     void withOneScaleTheCurveFallsMonotonically() {
         TwoScaleTheory theory = new TwoScaleTheory(new TeacherStudent.Shape(150, 100, 60, 1, 0), 0);
         double prev = Double.POSITIVE_INFINITY;
