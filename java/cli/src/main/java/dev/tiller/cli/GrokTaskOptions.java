@@ -37,17 +37,11 @@ final class GrokTaskOptions {
         } catch (IllegalArgumentException e) {
             throw Cli.usage(spec, e.getMessage());
         }
-        if (p < 2 || !isPrime(p)) throw Cli.usage(spec, "--p must be a prime; got " + p);
+        if (!ModularArithmetic.isPrime(p)) throw Cli.usage(spec, "--p must be a prime; got " + p);
         if (!(frac > 0 && frac < 1)) throw Cli.usage(spec, "--frac must lie in (0, 1); got " + frac);
         if (!(lr > 0) || Double.isInfinite(lr)) throw Cli.usage(spec, "--lr must be > 0; got " + lr);
         if (!(wd >= 0) || Double.isInfinite(wd)) throw Cli.usage(spec, "--wd must be >= 0; got " + wd);
         if (steps < 1) throw Cli.usage(spec, "--steps must be >= 1; got " + steps);
         return new Grokking.Options(o, p, frac, k, lr, wd, steps, seed, threads);
-    }
-
-    private static boolean isPrime(int n) {
-        for (int d = 2; (long) d * d <= n; d++)
-            if (n % d == 0) return false;
-        return true;
     }
 }

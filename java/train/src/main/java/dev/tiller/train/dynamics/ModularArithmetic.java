@@ -48,7 +48,7 @@ public final class ModularArithmetic {
     }
 
     public static ModularArithmetic of(Op op, int p, double frac, long seed) {
-        if (p < 2 || p > 46340 || !prime(p)) throw new IllegalArgumentException("p must be a prime (2..46337); got " + p);
+        if (p > 46340 || !isPrime(p)) throw new IllegalArgumentException("p must be a prime (2..46337); got " + p);
         if (!(frac > 0 && frac < 1)) throw new IllegalArgumentException("the training fraction must lie in (0, 1); got " + frac);
         int n = p * p, nTrain = (int) Math.round(frac * n);
         if (nTrain < 1 || nTrain >= n)
@@ -76,7 +76,7 @@ public final class ModularArithmetic {
         return new Pairs(a, b, y);
     }
 
-    static boolean prime(int p) {
+    public static boolean isPrime(int p) {
         if (p < 2) return false;
         for (int d = 2; (long) d * d <= p; d++)
             if (p % d == 0) return false;
