@@ -3,8 +3,10 @@
 // instruction set follows the quantized kernels' table (TILLER_CPU picks it for tests).
 // GCC 12 reports the deliberately undefined pass-through operand of its AVX-512 intrinsics
 // (_mm512_undefined_*, _mm512_setzero_* under a target attribute) as uninitialized; it is never read.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include <cstring>
 
 #if defined(__x86_64__)

@@ -98,15 +98,21 @@ final class DjlModels {
         }
     }
 
-    /** The Gemma-style LM of Tiller's TransformerLm (post-norms, GeGLU, NEOX RoPE, tied output). */
+    /** The Gemma-style LM of Tiller's TransformerLm (post-norms or not, GeGLU, NEOX RoPE, tied output). */
     static final class Lm {
         final Params p;
         final int vocab, d, layers, heads, hd, ffn, seq;
+        final boolean postNorms;
         final NDArray embd, outNorm, cos, sin, mask;
         final List<NDArray[]> blocks = new ArrayList<>();
         final Loss loss = Loss.softmaxCrossEntropyLoss();
 
         Lm(NDManager m, int vocab, int d, int layers, int heads, int ffn, int seq) {
+            this(m, vocab, d, layers, heads, ffn, seq, true);
+        }
+
+        Lm(NDManager m, int vocab, int d, int layers, int heads, int ffn, int seq, boolean postNorms) {
+            this.postNorms = postNorms;
             this.vocab = vocab;
             this.d = d;
             this.layers = layers;
@@ -147,27 +153,44 @@ final class DjlModels {
 
         float step(NDManager m, int[] tokens, int[] targets, int batch) {
             try (NDManager s = m.newSubManager(); GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
-                NDArray ids = s.create(tokens, new Shape(batch * seq)).toType(DataType.INT64, false);
-                NDArray x = embd.get(ids).reshape(batch, seq, d).mul((float) Math.sqrt(d));
-                for (NDArray[] b : blocks) {
-                    NDArray h = rms(x, b[0]);
-                    NDArray q = rope(h.matMul(b[1]).reshape(batch, seq, heads, hd).transpose(0, 2, 1, 3));
-                    NDArray k = rope(h.matMul(b[2]).reshape(batch, seq, heads, hd).transpose(0, 2, 1, 3));
-                    NDArray v = h.matMul(b[3]).reshape(batch, seq, heads, hd).transpose(0, 2, 1, 3);
-                    NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) (1 / Math.sqrt(hd))).add(mask).softmax(-1);
-                    NDArray o = att.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seq, d).matMul(b[4]);
-                    x = x.add(rms(o, b[5]));
-                    h = rms(x, b[6]);
-                    NDArray f = Activation.gelu(h.matMul(b[7])).mul(h.matMul(b[8])).matMul(b[9]);
-                    x = x.add(rms(f, b[10]));
-                }
-                NDArray logits = rms(x, outNorm).matMul(embd.transpose()).reshape(batch * seq, vocab);
+                NDArray logits = rms(hidden(s, tokens, batch), outNorm).matMul(embd.transpose()).reshape(batch * seq, vocab);
                 NDArray l = loss.evaluate(new NDList(s.create(targets, new Shape(batch * seq))), new NDList(logits));
                 gc.backward(l);
                 float val = l.getFloat();
                 p.step();
                 return val;
             }
+        }
+
+        /** One step with the loss on the last position only (the grokking task's answer token). */
+        float stepAnswer(NDManager m, int[] tokens, int[] answers, int batch) {
+            try (NDManager s = m.newSubManager(); GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                NDArray last = hidden(s, tokens, batch).get(new NDIndex(":, -1, :"));
+                NDArray logits = rms(last, outNorm).matMul(embd.transpose());
+                NDArray l = loss.evaluate(new NDList(s.create(answers, new Shape(batch))), new NDList(logits));
+                gc.backward(l);
+                float val = l.getFloat();
+                p.step();
+                return val;
+            }
+        }
+
+        private NDArray hidden(NDManager s, int[] tokens, int batch) {
+            NDArray ids = s.create(tokens, new Shape(batch * seq)).toType(DataType.INT64, false);
+            NDArray x = embd.get(ids).reshape(batch, seq, d).mul((float) Math.sqrt(d));
+            for (NDArray[] b : blocks) {
+                NDArray h = rms(x, b[0]);
+                NDArray q = rope(h.matMul(b[1]).reshape(batch, seq, heads, hd).transpose(0, 2, 1, 3));
+                NDArray k = rope(h.matMul(b[2]).reshape(batch, seq, heads, hd).transpose(0, 2, 1, 3));
+                NDArray v = h.matMul(b[3]).reshape(batch, seq, heads, hd).transpose(0, 2, 1, 3);
+                NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul((float) (1 / Math.sqrt(hd))).add(mask).softmax(-1);
+                NDArray o = att.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seq, d).matMul(b[4]);
+                x = x.add(postNorms ? rms(o, b[5]) : o);
+                h = rms(x, b[6]);
+                NDArray f = Activation.gelu(h.matMul(b[7])).mul(h.matMul(b[8])).matMul(b[9]);
+                x = x.add(postNorms ? rms(f, b[10]) : f);
+            }
+            return x;
         }
     }
 }
