@@ -29,9 +29,9 @@ int64_t spans_for(int64_t n_keys, int64_t rows) {
 }
 
 namespace {
-// The cache's rows are asked for kAhead positions before they are read: on the machines measured
-// the hardware prefetchers left a core at 8-16 GB/s on these row streams, prefetching brings it to
-// 26-33 GB/s (bench/attention_bench; a microbenchmark of dot4 over 128k rows).
+// The cache's rows are asked for kAhead positions before they are read: on the project's 2-core
+// VM the hardware prefetchers left a core at 8-16 GB/s on these row streams, prefetching brings it
+// to 26-33 GB/s (a microbenchmark of dot4 over 128k rows; bench/attention_bench end to end).
 constexpr int64_t kAhead = 32;
 
 void prefetch_rows(const AttentionArgs &a, const KvView &view, int64_t p, int64_t kvh) {

@@ -1,7 +1,6 @@
 #include "runtime/kv_cache.h"
 
 #include <algorithm>
-#include <cstring>
 #include <string>
 
 #include "quant/quantize.h"
