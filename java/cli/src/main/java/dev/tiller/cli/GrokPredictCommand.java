@@ -49,8 +49,8 @@ final class GrokPredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (steps < 8) throw Cli.usage(spec, "--steps must be >= 8; got " + steps);
-        int cutoff = this.cutoff != null ? this.cutoff : Math.min(LossSpectrum.DEFAULT_CUTOFF, steps / 2);
-        int lowBins = this.lowBins != null ? this.lowBins : Math.min(LossSpectrum.DEFAULT_LOW_BINS, steps / 2);
+        int cutoff = this.cutoff != null ? this.cutoff : LossSpectrum.defaultCutoff(steps);
+        int lowBins = this.lowBins != null ? this.lowBins : LossSpectrum.defaultLowBins(steps);
         if (cutoff < 1 || cutoff > steps / 2) throw Cli.usage(spec, "--cutoff must lie in [1, " + steps / 2 + "]; got " + cutoff);
         if (lowBins < 1 || lowBins > steps / 2) throw Cli.usage(spec, "--low-bins must lie in [1, " + steps / 2 + "]; got " + lowBins);
         CurveCsv c = CurveCsv.read(curve);

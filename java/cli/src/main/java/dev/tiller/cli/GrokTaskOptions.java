@@ -21,13 +21,7 @@ final class GrokTaskOptions {
     @Option(names = "--model", paramLabel = "transformer|mlp", description = "the paper's 2-layer transformer or the spec's MLP (default: ${DEFAULT-VALUE})")
     String model = "transformer";
 
-    @Option(names = "--lr", paramLabel = "X", description = "AdamW learning rate (default: ${DEFAULT-VALUE}, the paper's)")
-    double lr = Grokking.DEFAULT_LR;
-
-    @Option(names = "--wd", paramLabel = "X", description = "AdamW weight decay (default: ${DEFAULT-VALUE}, the paper's)")
-    double wd = Grokking.DEFAULT_WD;
-
-    /** The run's options; a bad value is a usage error naming its flag. */
+    /** The run's options at learning rate lr and weight decay wd; a bad value is a usage error naming its flag. */
     Grokking.Options options(CommandSpec spec, double lr, double wd, int steps, long seed, int threads) {
         ModularArithmetic.Op o;
         GrokModel.Kind k;

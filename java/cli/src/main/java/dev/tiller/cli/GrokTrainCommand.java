@@ -38,6 +38,12 @@ final class GrokTrainCommand implements Callable<Integer> {
     @Mixin
     GrokTaskOptions task;
 
+    @Option(names = "--lr", paramLabel = "X", description = "AdamW learning rate (default: ${DEFAULT-VALUE}, the paper's)")
+    double lr = Grokking.DEFAULT_LR;
+
+    @Option(names = "--wd", paramLabel = "X", description = "AdamW weight decay (default: ${DEFAULT-VALUE}, the paper's)")
+    double wd = Grokking.DEFAULT_WD;
+
     @Option(names = "--steps", paramLabel = "N", description = "optimizer steps (default: ${DEFAULT-VALUE})")
     int steps = Grokking.DEFAULT_STEPS;
 
@@ -55,7 +61,7 @@ final class GrokTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Grokking.Options o = task.options(spec, task.lr, task.wd, steps, seed, threads.threads);
+        Grokking.Options o = task.options(spec, lr, wd, steps, seed, threads.threads);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {

@@ -73,6 +73,11 @@ class GrokCliTest {
                 "--predict-steps", "40", "--out", dir.resolve("bad").toString());
         assertEquals(2, bad.status());
         assertTrue(bad.err().contains("--lrs"), bad.err());
+        // The grid's learning rates are --lrs: a single --lr would be ignored, so it is refused.
+        Tiller.Result single = Tiller.run("grok", "sweep", "--op", "add", "--p", "7", "--frac", "0.5", "--lrs", "1e-2", "--lr", "1e-3", "--wds", "1",
+                "--steps", "60", "--predict-steps", "40", "--out", dir.resolve("single").toString());
+        assertEquals(2, single.status());
+        assertTrue(single.err().contains("--lr"), single.err());
     }
 
     @Test

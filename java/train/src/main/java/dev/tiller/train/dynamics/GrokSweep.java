@@ -46,8 +46,7 @@ public final class GrokSweep {
                     Grokking.Curve curve = Grokking.run(o, null);
                     int last = curve.steps() - 1;
                     Run r = new Run(c[0], c[1], o.lr(), o.wd(), c[2], curve.valAcc()[last], curve.phaseTimes().t4(),
-                            LossSpectrum.of(curve.trainLoss(), g.predictSteps(), Math.min(LossSpectrum.DEFAULT_CUTOFF, g.predictSteps() / 2),
-                                    Math.min(LossSpectrum.DEFAULT_LOW_BINS, g.predictSteps() / 2)), curve.seconds());
+                            LossSpectrum.of(curve.trainLoss(), g.predictSteps()), curve.seconds());
                     if (done != null) synchronized (done) { done.accept(r); }
                     return r;
                 }));

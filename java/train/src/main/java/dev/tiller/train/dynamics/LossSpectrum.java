@@ -19,6 +19,20 @@ public final class LossSpectrum {
 
     private LossSpectrum() {}
 
+    /** The default cut-off and low-frequency bins for a window of `steps`: the spec's, at most half the window. */
+    public static int defaultCutoff(int steps) {
+        return Math.min(DEFAULT_CUTOFF, steps / 2);
+    }
+
+    public static int defaultLowBins(int steps) {
+        return Math.min(DEFAULT_LOW_BINS, steps / 2);
+    }
+
+    /** The statistics of loss[0..steps) with the default cut-off and low-frequency bins. */
+    public static Stats of(double[] loss, int steps) {
+        return of(loss, steps, defaultCutoff(steps), defaultLowBins(steps));
+    }
+
     /** The statistics of loss[0..steps). */
     public static Stats of(double[] loss, int steps, int cutoff, int lowBins) {
         double[] l = window(loss, steps);

@@ -57,9 +57,8 @@ public final class TwoScaleTheory {
 
     /** a = 1 + 2 lambda / (1 - alpha - lambda + sqrt((1 - alpha - lambda)^2 + 4 lambda)). */
     static double a(double alpha, double lambda) {
-        double x = 1 - alpha - lambda;
-        double den = x + Math.sqrt(x * x + 4 * lambda);
-        if (x < 0) den = 4 * lambda / (Math.sqrt(x * x + 4 * lambda) - x);  // the same value, without cancellation
+        double x = 1 - alpha - lambda, root = Math.sqrt(x * x + 4 * lambda);
+        double den = x < 0 ? 4 * lambda / (root - x) : x + root;  // for x < 0 the same value, without cancellation
         return 1 + 2 * lambda / den;
     }
 
