@@ -10,7 +10,7 @@ import picocli.CommandLine;
         description = "Gemma-family models from Java at native speed, steerable.",
         subcommands = {InfoCommand.class, InspectCommand.class, TokenizeCommand.class, GenerateCommand.class, ChatCommand.class,
             LogitsCommand.class, ResidualsCommand.class, CompareCommand.class, QuantizeCommand.class, BenchCommand.class,
-            RandomModelCommand.class, SteerCommand.class, HeadsCommand.class, TrainCommand.class, RobustCommand.class, GrokCommand.class, DdCommand.class,
+            RandomModelCommand.class, SteerCommand.class, HeadsCommand.class, TrainCommand.class, RobustCommand.class, GrokCommand.class, DdCommand.class, SynthCommand.class,
             DemoCommand.class})
 public final class Main implements Runnable {
 

@@ -20,6 +20,11 @@ public abstract class Module {
         this.graph = graph;
     }
 
+    /** The graph the parameters live on. */
+    public Graph graph() {
+        return graph;
+    }
+
     protected Tensor param(String name, float[] init, long... shape) {
         Tensor t = graph.parameter(init, shape);
         params.put(name, t);

@@ -74,10 +74,6 @@ final class CrmModel extends Module {
         bias = param("bias", new float[groups], groups);
     }
 
-    Graph graph() {
-        return graph;
-    }
-
     /** The value of attribute i (0: the class) in group grp. */
     int value(int grp, int i) {
         for (int j = cards.length - 1; j > i; j--) grp /= cards[j];

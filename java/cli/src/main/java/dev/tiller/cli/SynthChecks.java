@@ -1,0 +1,25 @@
+package dev.tiller.cli;
+
+import dev.tiller.train.synth.Cvae;
+import dev.tiller.train.synth.ImageData;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Refusals shared by the synth commands. */
+final class SynthChecks {
+    private SynthChecks() {}
+
+    /** A generator file must draw images of the data set's size and classes. */
+    static void sameImages(CommandSpec spec, Path generator, Cvae.Shape g, ImageData data) {
+        if (g.height() != data.height() || g.width() != data.width() || g.classes() != data.classes()) {
+            throw Cli.usage(spec, generator + " draws " + g.height() + "x" + g.width() + " images of " + g.classes() + " classes (" + g.dataset()
+                    + "), the data set has " + data.height() + "x" + data.width() + " images of " + data.classes());
+        }
+    }
+
+    /** The generator must have been trained on the named data set. */
+    static void trainedOn(CommandSpec spec, Path generator, Cvae.Shape g, String dataset) {
+        if (!g.dataset().equals(dataset)) throw Cli.usage(spec, generator + " is a generator of " + g.dataset() + ", not of " + dataset);
+    }
+}
