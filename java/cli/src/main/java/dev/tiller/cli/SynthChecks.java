@@ -1,12 +1,15 @@
 package dev.tiller.cli;
 
+import dev.tiller.io.AtomicFiles;
 import dev.tiller.train.synth.Cvae;
 import dev.tiller.train.synth.ImageData;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Refusals shared by the synth commands. */
+/** Checks shared by the synth commands. */
 final class SynthChecks {
     private SynthChecks() {}
 
@@ -16,6 +19,16 @@ final class SynthChecks {
             throw Cli.usage(spec, generator + " draws " + g.height() + "x" + g.width() + " images of " + g.classes() + " classes (" + g.dataset()
                     + "), the data set has " + data.height() + "x" + data.width() + " images of " + data.classes());
         }
+    }
+
+    /** Creates an --out folder and checks that its result.json can be written, before the long work. */
+    static void prepareOut(Path out) {
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot create " + out + ": " + e.getMessage());
+        }
+        AtomicFiles.checkWritable(out.resolve("result.json"));
     }
 
     /** The generator must have been trained on the named data set. */

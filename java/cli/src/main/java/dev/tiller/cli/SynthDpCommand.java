@@ -54,7 +54,7 @@ final class SynthDpCommand implements Callable<Integer> {
         }
         Cvae.Shape shape = Cvae.readShape(run.generator);
         Splits s = run.splits(shape);
-        run.prepareOut();
+        SynthChecks.prepareOut(run.out);
         try (Graph g = new Graph(run.threads.threads)) {
             long t0 = System.nanoTime();
             DeliberatePractice.Result r = DeliberatePractice.run(Cvae.load(g, run.generator), s, o, System.err);

@@ -9,15 +9,15 @@ import picocli.CommandLine.Spec;
 
 import dev.tiller.io.AtomicFiles;
 import dev.tiller.train.Graph;
+import dev.tiller.train.synth.ColouredGroups;
 import dev.tiller.train.synth.Criterion;
 import dev.tiller.train.synth.Cvae;
 import dev.tiller.train.synth.FeedbackGuided;
 import dev.tiller.train.synth.Guidance;
+import dev.tiller.train.synth.ImageData;
 import dev.tiller.train.synth.LearnerTraining;
 import dev.tiller.train.synth.Splits;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -26,7 +26,9 @@ import java.util.concurrent.Callable;
  * {@code tiller synth feedback --dataset fmnist-lt --generator G --criterion
  * none|loss|entropy|hardness [--budget full|half] --out DIR [--json]}: tops up Fashion-MNIST-LT's
  * classes with samples guided by a classifier of the real long-tailed images, retrains, and scores
- * the balanced test set (DIR/result.json, DIR/classes.csv).
+ * the balanced test set (DIR/result.json, DIR/classes.csv); cfmnist-groups tops up the rare
+ * class x colour groups of Colored Fashion-MNIST instead and reports worst-group accuracy
+ * (DIR/groups.csv).
  */
 @Command(name = "feedback", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Feedback-guided synthesis: top up a long-tailed data set's rare classes with classifier-guided samples.")
@@ -34,7 +36,8 @@ final class SynthFeedbackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dataset", required = true, paramLabel = "fmnist-lt|mnist-lt", description = "the long-tailed data set (5000 down to 50 images per class; mnist-lt: 900 down to 9)")
+    @Option(names = "--dataset", required = true, paramLabel = "fmnist-lt|mnist-lt|cfmnist-groups",
+            description = "the imbalanced data set: long-tailed (5000 down to 50 images per class; mnist-lt: 900 down to 9) or group-imbalanced Colored Fashion-MNIST")
     String dataset;
 
     @Option(names = "--generator", required = true, paramLabel = "G", description = "a generator of the balanced data set (tiller synth generator)")
@@ -55,10 +58,16 @@ final class SynthFeedbackCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "training steps of each classifier (default: ${DEFAULT-VALUE})")
     long steps = 5000;
 
+    @Option(names = "--head", paramLabel = "N", description = "images of the head class (default: 5000 for fmnist-lt, 900 for mnist-lt)")
+    Integer head;
+
+    @Option(names = "--imbalance", paramLabel = "R", description = "head count over tail count (default: ${DEFAULT-VALUE})")
+    double imbalance = 100;
+
     @Option(names = "--seed", paramLabel = "S", description = "samples, initialisation and batches (default: ${DEFAULT-VALUE})")
     long seed = 0;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "writes result.json and classes.csv")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "writes result.json and classes.csv (groups.csv for cfmnist-groups)")
     Path out;
 
     @Option(names = "--json", description = "print a summary as one JSON object, the last line of stdout")
@@ -78,7 +87,8 @@ final class SynthFeedbackCommand implements Callable<Integer> {
             base = switch (dataset) {
                 case "fmnist-lt" -> "fmnist";
                 case "mnist-lt" -> "mnist";
-                default -> throw new IllegalArgumentException("--dataset must be fmnist-lt or mnist-lt, got '" + dataset + "'");
+                case "cfmnist-groups" -> "cfmnist-groups";
+                default -> throw new IllegalArgumentException("--dataset must be fmnist-lt, mnist-lt or cfmnist-groups, got '" + dataset + "'");
             };
             FeedbackGuided.Budget b = switch (budget) {
                 case "full" -> FeedbackGuided.Budget.FULL;
@@ -88,7 +98,9 @@ final class SynthFeedbackCommand implements Callable<Integer> {
             };
             Guidance.Settings gs = new Guidance.Settings(Criterion.parse(criterion), scale, guidanceSteps);
             LearnerTraining.Options lo = new LearnerTraining.Options(256, steps, 128, 1e-3, 0.01, seed);
-            o = base.equals("fmnist") ? FeedbackGuided.Options.fashionMnistLt(gs, b, lo) : new FeedbackGuided.Options(gs, b, 900, 100, lo);
+            int h = head != null ? head : base.equals("fmnist") ? 5000 : 900;
+            if (h < 1 || !(imbalance >= 1) || Double.isInfinite(imbalance)) throw new IllegalArgumentException("--head must be >= 1 and --imbalance a number >= 1");
+            o = new FeedbackGuided.Options(gs, b, h, imbalance, lo);
         } catch (IllegalArgumentException e) {
             throw Cli.usage(spec, e.getMessage());
         }
@@ -96,36 +108,54 @@ final class SynthFeedbackCommand implements Callable<Integer> {
         SynthChecks.trainedOn(spec, generator, shape, base);
         Splits s = data.load(base);
         SynthChecks.sameImages(spec, generator, shape, s.train());
-        try {
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot create " + out + ": " + e.getMessage());
-        }
-        AtomicFiles.checkWritable(out.resolve("result.json"));
+        boolean groups = base.equals("cfmnist-groups");
+        SynthChecks.prepareOut(out);
         try (Graph g = new Graph(threads.threads)) {
             long t0 = System.nanoTime();
-            FeedbackGuided.Result r = FeedbackGuided.run(Cvae.load(g, generator), s, o, System.err);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            StringBuilder csv = new StringBuilder("class,train_real,test_acc\n");
-            for (int c = 0; c < r.classAcc().length; c++) csv.append(String.format(Locale.ROOT, "%d,%d,%.4f%n", c, r.trainCounts()[c], r.classAcc()[c]));
-            AtomicFiles.writeString(out.resolve("classes.csv"), csv);
+            Cvae gen = Cvae.load(g, generator);
             ObjectNode j = JsonOut.object();
             j.put("criterion", o.guidance().criterion().label());
             j.put("budget", budget);
-            j.put("test_acc", JsonOut.fixed(r.testAcc(), 4));
-            j.put("many_acc", JsonOut.fixed(r.manyAcc(), 4));
-            j.put("medium_acc", JsonOut.fixed(r.mediumAcc(), 4));
-            j.put("few_acc", JsonOut.fixed(r.fewAcc(), 4));
-            j.put("generated_samples", r.generatedSamples());
-            j.put("seconds", JsonOut.fixed(seconds, 1));
+            String summary;
+            if (groups) {
+                Splits plain = data.load("fmnist");
+                ImageData real = ColouredGroups.imbalanced(plain.train(), ColouredGroups.PER_CLASS, ColouredGroups.MINORITY, seed);
+                FeedbackGuided.GroupResult r = FeedbackGuided.runGroups(gen, real, s.validation(), s.test(), o, System.err);
+                perCondition(out, "group", r.trainCounts(), r.groupAcc());
+                j.put("test_acc", JsonOut.fixed(r.testAcc(), 4));
+                j.put("worst_group_acc", JsonOut.fixed(r.worstGroupAcc(), 4));
+                j.put("val_acc", JsonOut.fixed(r.valAcc(), 4));
+                j.put("val_worst_group_acc", JsonOut.fixed(r.valWorstGroupAcc(), 4));
+                j.put("generated_samples", r.generatedSamples());
+                summary = String.format(Locale.ROOT, "test %.4f, worst group %.4f", r.testAcc(), r.worstGroupAcc());
+            } else {
+                FeedbackGuided.Result r = FeedbackGuided.run(gen, s, o, System.err);
+                perCondition(out, "class", r.trainCounts(), r.classAcc());
+                j.put("test_acc", JsonOut.fixed(r.testAcc(), 4));
+                j.put("many_acc", JsonOut.fixed(r.manyAcc(), 4));
+                j.put("medium_acc", JsonOut.fixed(r.mediumAcc(), 4));
+                j.put("few_acc", JsonOut.fixed(r.fewAcc(), 4));
+                j.put("val_acc", JsonOut.fixed(r.valAcc(), 4));
+                j.put("val_few_acc", JsonOut.fixed(r.valFewAcc(), 4));
+                j.put("generated_samples", r.generatedSamples());
+                summary = String.format(Locale.ROOT, "test %.4f; many %.4f, medium %.4f, few %.4f", r.testAcc(), r.manyAcc(), r.mediumAcc(), r.fewAcc());
+            }
+            j.put("seconds", JsonOut.fixed((System.nanoTime() - t0) / 1e9, 1));
             AtomicFiles.writeString(out.resolve("result.json"), j.toString() + "\n");
             if (json) {
                 JsonOut.print(j);
             } else {
-                System.out.printf(Locale.ROOT, "%s guidance, %s budget (%d samples): test %.4f; many %.4f, medium %.4f, few %.4f; wrote %s%n",
-                        o.guidance().criterion().label(), budget, r.generatedSamples(), r.testAcc(), r.manyAcc(), r.mediumAcc(), r.fewAcc(), out);
+                System.out.printf(Locale.ROOT, "%s guidance, %s budget (%d samples): %s; wrote %s%n", o.guidance().criterion().label(), budget,
+                        j.get("generated_samples").asInt(), summary, out);
             }
         }
         return 0;
+    }
+
+    /** DIR/classes.csv (or groups.csv): each class's or group's real training count and test accuracy. */
+    private static void perCondition(Path dir, String what, int[] counts, double[] acc) {
+        StringBuilder csv = new StringBuilder(what + ",train_real,test_acc\n");
+        for (int c = 0; c < acc.length; c++) csv.append(String.format(Locale.ROOT, "%d,%d,%.4f%n", c, counts[c], acc[c]));
+        AtomicFiles.writeString(dir.resolve(what.equals("group") ? "groups.csv" : "classes.csv"), csv);
     }
 }

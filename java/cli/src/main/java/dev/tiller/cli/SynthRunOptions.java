@@ -9,8 +9,6 @@ import dev.tiller.train.synth.Cvae;
 import dev.tiller.train.synth.LearnerTraining;
 import dev.tiller.train.synth.Splits;
 
-import dev.tiller.io.AtomicFiles;
-
 import java.nio.file.Path;
 
 /** What synth dp and synth static share: the data, the generator, the classifier's schedule, the output folder. */
@@ -54,16 +52,6 @@ final class SynthRunOptions {
         } catch (IllegalArgumentException e) {
             throw Cli.usage(spec, e.getMessage());
         }
-    }
-
-    /** Creates --out and checks it can be written, before the long work. */
-    void prepareOut() {
-        try {
-            java.nio.file.Files.createDirectories(out);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot create " + out + ": " + e.getMessage());
-        }
-        AtomicFiles.checkWritable(out.resolve("result.json"));
     }
 
     /** The data set, checked against the generator's. */

@@ -72,9 +72,11 @@ final class SynthSampleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Guidance.Settings settings;
+        LearnerTraining.Options classifier;
         try {
             if (n < 1) throw new IllegalArgumentException("--n must be >= 1, got " + n);
             settings = new Guidance.Settings(Criterion.parse(guidance), scale, steps);
+            classifier = LearnerTraining.Options.defaults(classifierSteps, seed);
         } catch (IllegalArgumentException e) {
             throw Cli.usage(spec, e.getMessage());
         }
@@ -91,7 +93,7 @@ final class SynthSampleCommand implements Callable<Integer> {
                 Splits s = data.load(shape.dataset());
                 SynthChecks.sameImages(spec, generator, shape, s.train());
                 System.err.println("tiller synth sample: training the guiding classifier on the real " + shape.dataset() + " images ...");
-                clf = LearnerTraining.fit(g, s.train(), LearnerTraining.Options.defaults(classifierSteps, seed));
+                clf = LearnerTraining.fit(g, s.train(), classifier);
                 if (settings.criterion() == Criterion.HARDNESS) hardness = HardnessScore.fit(clf, s.train().images(), s.train().labels());
                 scoredBy = clf.accuracy(s.test().images(), s.test().labels());
             }

@@ -45,7 +45,7 @@ final class SynthStaticCommand implements Callable<Integer> {
         }
         Cvae.Shape shape = Cvae.readShape(run.generator);
         Splits s = run.splits(shape);
-        run.prepareOut();
+        SynthChecks.prepareOut(run.out);
         try (Graph g = new Graph(run.threads.threads)) {
             long t0 = System.nanoTime();
             Cvae gen = Cvae.load(g, run.generator);

@@ -8,6 +8,7 @@ import dev.tiller.train.nn.Linear;
 import dev.tiller.train.nn.Module;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -116,9 +117,9 @@ public final class Cvae extends Module {
         for (Map.Entry<String, Tensor> p : g.namedParameters().entrySet()) {
             Safetensors.Entry e = file.tensors().get(p.getKey());
             if (e == null) throw new ModelFormatException(0, path + ": no tensor '" + p.getKey() + "'");
-            if (!java.util.Arrays.equals(e.shape(), p.getValue().shape()) || !"F32".equals(e.dtype())) {
-                throw new ModelFormatException(0, path + ": tensor '" + p.getKey() + "' is " + e.dtype() + java.util.Arrays.toString(e.shape())
-                        + ", the generator's shape needs F32" + java.util.Arrays.toString(p.getValue().shape()));
+            if (!Arrays.equals(e.shape(), p.getValue().shape()) || !"F32".equals(e.dtype())) {
+                throw new ModelFormatException(0, path + ": tensor '" + p.getKey() + "' is " + e.dtype() + Arrays.toString(e.shape())
+                        + ", the generator's shape needs F32" + Arrays.toString(p.getValue().shape()));
             }
             p.getValue().copyFrom(e.floats());
         }

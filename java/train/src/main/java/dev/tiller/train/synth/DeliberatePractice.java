@@ -61,7 +61,6 @@ public final class DeliberatePractice {
         Pool pool = new Pool(data.train().pixels(), lo.batch(), lo.seed() + 1);
         int classes = data.train().classes();
         pool.add(start);
-        int extra = alreadyGenerated;
         List<Point> curve = new ArrayList<>();
         double[] best = {-1};
         int[] stale = {0}, patience = {o.patience()}, rounds = {0};
@@ -80,7 +79,7 @@ public final class DeliberatePractice {
                 stale[0] = 0;
                 patience[0]++;
             }
-            curve.add(new Point(step, pool.size() + extra, val, test));
+            curve.add(new Point(step, pool.size() + alreadyGenerated, val, test));
             if (progress != null) {
                 progress.printf(Locale.ROOT, "step %d/%d: %d samples, validation %.4f, test %.4f%n", step, lo.steps(), pool.size(), val, test);
             }
@@ -88,7 +87,7 @@ public final class DeliberatePractice {
         };
         Trainer.Result r = LearnerTraining.train(model, pool, lo, o.evalEvery(), eval);
         Point last = curve.get(curve.size() - 1);
-        return new Result(last.valAcc(), last.testAcc(), pool.size() + extra, r.steps(), rounds[0], curve);
+        return new Result(last.valAcc(), last.testAcc(), pool.size() + alreadyGenerated, r.steps(), rounds[0], curve);
     }
 
     /** n samples of balanced classes (sample i has class (first + i) mod classes). */

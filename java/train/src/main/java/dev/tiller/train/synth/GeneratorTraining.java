@@ -4,6 +4,7 @@ import dev.tiller.Progress;
 import dev.tiller.train.Graph;
 import dev.tiller.train.Trainer;
 import dev.tiller.train.algo.Algorithm;
+import dev.tiller.train.data.Sampler;
 import dev.tiller.train.optim.Adam;
 import dev.tiller.train.optim.ParamGroup;
 
@@ -40,7 +41,7 @@ public final class GeneratorTraining {
     }
 
     public static Result train(Cvae gen, ImageData data, Options o, PrintStream progress) {
-        int n = data.size(), px = data.pixels(), perEpoch = (n + o.batch() - 1) / o.batch(), k = gen.shape().latent();
+        int n = data.size(), perEpoch = (n + o.batch() - 1) / o.batch(), k = gen.shape().latent();
         if (n == 0) throw new IllegalArgumentException("no images to train the generator on");
         Adam opt = Adam.adam(List.of(ParamGroup.of(gen.parameters())), o.lr());
         SplittableRandom noise = new SplittableRandom(o.seed() + 1);
@@ -51,19 +52,15 @@ public final class GeneratorTraining {
             @Override
             public int[] next() {
                 int e = (int) (step / perEpoch), b = (int) (step++ % perEpoch);
-                if (b == 0) order[0] = dev.tiller.train.data.Sampler.shuffled(n, o.seed()).epoch(e);
+                if (b == 0) order[0] = Sampler.shuffled(n, o.seed()).epoch(e);
                 return Arrays.copyOfRange(order[0], b * o.batch(), Math.min(n, (b + 1) * o.batch()));
             }
         };
         Algorithm<int[]> elbo = idx -> {
-            float[] x = new float[idx.length * px], eps = new float[idx.length * k];
-            int[] y = new int[idx.length];
-            for (int i = 0; i < idx.length; i++) {
-                System.arraycopy(data.images(), idx[i] * px, x, i * px, px);
-                y[i] = data.labels()[idx[i]];
-            }
+            ImageData b = data.subset(idx);
+            float[] eps = new float[idx.length * k];
             for (int i = 0; i < eps.length; i++) eps[i] = (float) noise.nextGaussian();
-            return gen.loss(x, y, eps);
+            return gen.loss(b.images(), b.labels(), eps);
         };
         double[] curve = new double[o.epochs()];
         double[] sum = {0};

@@ -53,12 +53,16 @@ public final class Guidance {
         };
     }
 
-    /** d sum_i C_i / d z for latents z [n, latent] (rows), as an array of the same shape; the graph is cleared. */
-    public static float[] gradient(Cvae generator, ImageMlp classifier, HardnessScore hardness, int[] labels, float[] z, Criterion c) {
+    /**
+     * d sum_i C_i / d z for latents z [n, latent] (rows) decoded under the generator's conditions,
+     * the criterion taken for the classifier's labels (the same array unless the generator draws
+     * finer groups than the classifier predicts); an array of z's shape; the graph is cleared.
+     */
+    public static float[] gradient(Cvae generator, ImageMlp classifier, HardnessScore hardness, int[] conditions, int[] labels, float[] z, Criterion c) {
         Graph g = generator.graph();
         try {
             Tensor zt = g.input(z, labels.length, generator.shape().latent());
-            Tensor total = criterion(classifier, hardness, generator.decode(zt, labels), labels, c).sum();
+            Tensor total = criterion(classifier, hardness, generator.decode(zt, conditions), labels, c).sum();
             g.backward(total);
             return zt.gradArray();
         } finally {
@@ -66,13 +70,13 @@ public final class Guidance {
         }
     }
 
-    /** The latents after the guidance steps (z itself is not changed). */
-    public static float[] steer(Cvae generator, ImageMlp classifier, HardnessScore hardness, int[] labels, float[] z, Settings s) {
+    /** The latents after the guidance steps (z itself is not changed); conditions and labels as for {@link #gradient}. */
+    public static float[] steer(Cvae generator, ImageMlp classifier, HardnessScore hardness, int[] conditions, int[] labels, float[] z, Settings s) {
         float[] out = z.clone();
         if (!s.active()) return out;
         int k = generator.shape().latent();
         for (int step = 0; step < s.steps(); step++) {
-            float[] grad = gradient(generator, classifier, hardness, labels, out, s.criterion());
+            float[] grad = gradient(generator, classifier, hardness, conditions, labels, out, s.criterion());
             for (int i = 0; i < labels.length; i++) {
                 double gn = 0, zn = 0;
                 for (int j = 0; j < k; j++) {
@@ -91,15 +95,23 @@ public final class Guidance {
      * steered as s says 256 at a time, decoded. The same seed and labels draw the same images.
      */
     public static float[] draw(Cvae generator, ImageMlp classifier, HardnessScore hardness, int[] labels, long seed, Settings s) {
+        return draw(generator, classifier, hardness, labels, labels, seed, s);
+    }
+
+    /** As {@link #draw(Cvae, ImageMlp, HardnessScore, int[], long, Settings)}, the generator conditioned on conditions, the criterion on labels. */
+    public static float[] draw(Cvae generator, ImageMlp classifier, HardnessScore hardness, int[] conditions, int[] labels, long seed, Settings s) {
+        if (conditions.length != labels.length) throw new IllegalArgumentException(conditions.length + " conditions for " + labels.length + " labels");
+        if (s.active() && classifier == null) throw new IllegalArgumentException(s.criterion().label() + " guidance needs a classifier");
         int k = generator.shape().latent(), px = generator.shape().pixels();
         SplittableRandom rng = new SplittableRandom(seed);
         float[] out = new float[labels.length * px];
         for (int at = 0; at < labels.length; at += 256) {
-            int[] y = Arrays.copyOfRange(labels, at, Math.min(labels.length, at + 256));
+            int end = Math.min(labels.length, at + 256);
+            int[] c = Arrays.copyOfRange(conditions, at, end), y = Arrays.copyOfRange(labels, at, end);
             float[] z = new float[y.length * k];
             for (int i = 0; i < z.length; i++) z[i] = (float) rng.nextGaussian();
-            if (s.active()) z = steer(generator, classifier, hardness, y, z, s);
-            System.arraycopy(images(generator, y, z), 0, out, at * px, y.length * px);
+            if (s.active()) z = steer(generator, classifier, hardness, c, y, z, s);
+            System.arraycopy(images(generator, c, z), 0, out, at * px, y.length * px);
         }
         return out;
     }
