@@ -31,6 +31,18 @@ final class SynthChecks {
         AtomicFiles.checkWritable(out.resolve("result.json"));
     }
 
+    /**
+     * Refuses, before any work, a request for more images than half the JVM's heap holds (a grid or
+     * pool of millions of images would otherwise end in an OutOfMemoryError).
+     */
+    static void fitsInMemory(CommandSpec spec, String what, long images, int pixels) {
+        long bytes = images * pixels * 4L, max = Runtime.getRuntime().maxMemory() / 2;
+        if (images > Integer.MAX_VALUE / Math.max(1, pixels) || bytes > max) {
+            throw Cli.usage(spec, what + " asks for " + images + " images (" + bytes / (1 << 20) + " MB), more than half of this JVM's "
+                    + (2 * max) / (1 << 20) + " MB heap; ask for fewer or raise -Xmx through TILLER_JAVA_OPTS");
+        }
+    }
+
     /** The generator must have been trained on the named data set. */
     static void trainedOn(CommandSpec spec, Path generator, Cvae.Shape g, String dataset) {
         if (!g.dataset().equals(dataset)) throw Cli.usage(spec, generator + " is a generator of " + g.dataset() + ", not of " + dataset);

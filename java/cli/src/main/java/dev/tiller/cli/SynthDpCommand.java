@@ -29,10 +29,10 @@ final class SynthDpCommand implements Callable<Integer> {
     SynthRunOptions run;
 
     @Option(names = "--initial", paramLabel = "N", description = "samples before training starts (default: ${DEFAULT-VALUE})")
-    int initial = 2000;
+    int initial = 250;
 
     @Option(names = "--per-round", paramLabel = "P", description = "samples added when patience runs out (default: ${DEFAULT-VALUE})")
-    int perRound = 1000;
+    int perRound = 250;
 
     @Option(names = "--omega", paramLabel = "X", description = "entropy-guidance strength, a fraction of the latent's norm per step; 0: unguided (default: ${DEFAULT-VALUE})")
     double omega = 0.1;
@@ -53,6 +53,9 @@ final class SynthDpCommand implements Callable<Integer> {
             throw Cli.usage(spec, e.getMessage());
         }
         Cvae.Shape shape = Cvae.readShape(run.generator);
+        // The pool grows at most once per evaluation before the cool-down.
+        SynthChecks.fitsInMemory(spec, "--initial + --per-round x additions", initial + (long) perRound * (o.learner().coolDownStart() / run.evalEvery),
+                shape.pixels());
         Splits s = run.splits(shape);
         SynthChecks.prepareOut(run.out);
         try (Graph g = new Graph(run.threads.threads)) {

@@ -106,9 +106,9 @@ final class SynthFeedbackCommand implements Callable<Integer> {
         }
         Cvae.Shape shape = Cvae.readShape(generator);
         SynthChecks.trainedOn(spec, generator, shape, base);
-        Splits s = data.load(base);
-        SynthChecks.sameImages(spec, generator, shape, s.train());
         boolean groups = base.equals("cfmnist-groups");
+        Splits plain = data.load(groups ? "fmnist" : base), s = groups ? ColouredGroups.fairSplits(plain) : plain;
+        SynthChecks.sameImages(spec, generator, shape, s.train());
         SynthChecks.prepareOut(out);
         try (Graph g = new Graph(threads.threads)) {
             long t0 = System.nanoTime();
@@ -118,7 +118,6 @@ final class SynthFeedbackCommand implements Callable<Integer> {
             j.put("budget", budget);
             String summary;
             if (groups) {
-                Splits plain = data.load("fmnist");
                 ImageData real = ColouredGroups.imbalanced(plain.train(), ColouredGroups.PER_CLASS, ColouredGroups.MINORITY, seed);
                 FeedbackGuided.GroupResult r = FeedbackGuided.runGroups(gen, real, s.validation(), s.test(), o, System.err);
                 perCondition(out, "group", r.trainCounts(), r.groupAcc());

@@ -23,10 +23,10 @@ final class SynthRunOptions {
     Path generator;
 
     @Option(names = "--steps", paramLabel = "N", description = "classifier training steps, warm-up 10%% and cool-down 20%% included (default: ${DEFAULT-VALUE})")
-    long steps = 5000;
+    long steps = 2000;
 
     @Option(names = "--eval-every", paramLabel = "N", description = "validation interval tau in steps (default: ${DEFAULT-VALUE})")
-    long evalEvery = 100;
+    long evalEvery = 50;
 
     @Option(names = "--lr", paramLabel = "X", description = "peak AdamW learning rate (default: ${DEFAULT-VALUE})")
     double lr = 1e-3;

@@ -82,6 +82,7 @@ final class SynthSampleCommand implements Callable<Integer> {
         }
         Cvae.Shape shape = Cvae.readShape(generator);
         if (cls < 0 || cls >= shape.classes()) throw Cli.usage(spec, "--class " + cls + " is not a class of " + generator + " (0 to " + (shape.classes() - 1) + ")");
+        SynthChecks.fitsInMemory(spec, "--n", n, shape.pixels());
         AtomicFiles.checkWritable(out);
         try (Graph g = new Graph(threads.threads)) {
             Cvae gen = Cvae.load(g, generator);

@@ -44,6 +44,7 @@ final class SynthStaticCommand implements Callable<Integer> {
             throw Cli.usage(spec, e.getMessage().replace("--initial", "--samples"));
         }
         Cvae.Shape shape = Cvae.readShape(run.generator);
+        SynthChecks.fitsInMemory(spec, "--samples x --oversample", (long) samples * (oversample + 1), shape.pixels());
         Splits s = run.splits(shape);
         SynthChecks.prepareOut(run.out);
         try (Graph g = new Graph(run.threads.threads)) {

@@ -86,6 +86,7 @@ class ReadmeTest {
                 import dev.tiller.train.optim.*;
                 import dev.tiller.train.algo.*;
                 import dev.tiller.train.data.*;
+                import dev.tiller.train.robust.*;
                 import java.lang.foreign.*;
                 import java.nio.file.*;
                 import java.util.*;
@@ -95,7 +96,7 @@ class ReadmeTest {
                 %s
                     }
                 }
-                """.formatted(cls, b.body().replace("\"models/", "\"" + root + "/models/"));
+                """.formatted(cls, b.body().replace("\"models/", "\"" + root + "/models/").replace("\"../shared/", "\"" + root + "/../shared/"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         Path classes = Files.createDirectories(work.resolve(cls));
         JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///" + cls + ".java"), JavaFileObject.Kind.SOURCE) {

@@ -119,10 +119,13 @@ class SynthCliTest {
             {"synth", "dp", "--dataset", "mnist", "--generator", dir.resolve("missing.safetensors").toString(), "--data-dir", d, "--out", o},
             {"synth", "generator", "--dataset", "mnist", "--kind", "ddpm", "--out", dir.resolve("x.safetensors").toString()},
             {"synth", "dp-theory", "--d", "50", "--lambda", "0.1", "--rho", "1.5", "--alpha", "1", "--n", "100", "--out", dir.resolve("c.csv").toString()},
+            {"synth", "sample", "--generator", g, "--class", "1", "--n", "2000000000", "--out", o},
+            {"synth", "static", "--dataset", "mnist", "--generator", g, "--samples", "900000000", "--data-dir", d, "--out", o},
         };
         String[] expect = {"--class 10 is not a class", "--n must be >= 1", "guidance scale must be a finite number", "unknown guidance 'vibes'",
             "--samples must be >= 1", "--per-round must be >= 0", "is a generator of mnist, not of fmnist", "draws 4x4 images",
-            "is a generator of mnist, not of fmnist", "missing.safetensors", "--kind ddpm is not built", "--rho must lie in (-1, 1)"};
+            "is a generator of mnist, not of fmnist", "missing.safetensors", "--kind ddpm is not built", "--rho must lie in (-1, 1)",
+            "more than half of this JVM's", "more than half of this JVM's"};
         for (int i = 0; i < bad.length; i++) {
             Tiller.Result r = Tiller.run(bad[i]);
             assertNotEquals(0, r.status(), String.join(" ", bad[i]));

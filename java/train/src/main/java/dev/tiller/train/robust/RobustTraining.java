@@ -54,6 +54,25 @@ public final class RobustTraining {
                     Extras.DEFAULT);
         }
 
+        /**
+         * The defaults of {@code tiller robust train} for a method: a linear model, 10 epochs of
+         * SGD (momentum 0.9) at lr 1e-3, weight decay 1e-4, batch 64, GroupDRO's eta 0.1, JTT's
+         * T 1 and up 20, seed 0, an evaluation once an epoch, one thread per core.
+         */
+        public static Options defaults(Method method) {
+            return new Options(method, "linear", new int[] {390, 390}, 0, 10, 1e-3, 1e-4, 64, "sgd", 0.1, 1, 20, 0, 0, 0, new float[] {4f, 1f, 2f}, null);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(method, model, hidden, steps, epochs, lr, weightDecay, batch, optimizer, eta, jttEpochs, jttUp, s, evalEvery, threads, toyGammas,
+                    sampling, extras);
+        }
+
+        public Options withEpochs(int e) {
+            return new Options(method, model, hidden, 0, e, lr, weightDecay, batch, optimizer, eta, jttEpochs, jttUp, seed, evalEvery, threads, toyGammas,
+                    sampling, extras);
+        }
+
         public Method.Sampling samplingInUse() {
             return sampling != null ? sampling : method.sampling();
         }
