@@ -16,6 +16,20 @@ public final class Idx {
     public record Array(int[] dims, byte[] data) {
         public int count() { return dims[0]; }
         public int rowSize() { return data.length / dims[0]; }
+
+        /** The bytes as unsigned values / 255, in [0, 1] (pixels). */
+        public float[] unitFloats() {
+            float[] f = new float[data.length];
+            for (int i = 0; i < f.length; i++) f[i] = (data[i] & 0xff) / 255f;
+            return f;
+        }
+
+        /** The bytes as unsigned values (labels). */
+        public int[] unsignedInts() {
+            int[] v = new int[data.length];
+            for (int i = 0; i < v.length; i++) v[i] = data[i] & 0xff;
+            return v;
+        }
     }
 
     public static Array read(Path path) {
@@ -52,10 +66,6 @@ public final class Idx {
         if (x.count() != y.count() || y.rowSize() != 1) {
             throw new ModelFormatException(0, images + " and " + labels + " hold " + x.count() + " images and " + y.count() + " labels");
         }
-        float[] f = new float[x.data().length];
-        for (int i = 0; i < f.length; i++) f[i] = (x.data()[i] & 0xff) / 255f;
-        int[] l = new int[y.count()];
-        for (int i = 0; i < l.length; i++) l[i] = y.data()[i] & 0xff;
-        return new Dataset(f, x.rowSize(), l, null, classes);
+        return new Dataset(x.unitFloats(), x.rowSize(), y.unsignedInts(), null, classes);
     }
 }

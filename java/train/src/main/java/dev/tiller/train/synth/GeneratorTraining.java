@@ -4,6 +4,10 @@ import dev.tiller.Progress;
 import dev.tiller.train.Graph;
 import dev.tiller.train.Trainer;
 import dev.tiller.train.algo.Algorithm;
+import dev.tiller.train.data.Batch;
+import dev.tiller.train.data.Dataset;
+import dev.tiller.train.data.EpochBatches;
+import dev.tiller.train.data.Loader;
 import dev.tiller.train.data.Sampler;
 import dev.tiller.train.optim.Adam;
 import dev.tiller.train.optim.ParamGroup;
@@ -41,40 +45,27 @@ public final class GeneratorTraining {
     }
 
     public static Result train(Cvae gen, ImageData data, Options o, PrintStream progress) {
-        int n = data.size(), perEpoch = (n + o.batch() - 1) / o.batch(), k = gen.shape().latent();
+        int n = data.size(), k = gen.shape().latent();
         if (n == 0) throw new IllegalArgumentException("no images to train the generator on");
         Adam opt = Adam.adam(List.of(ParamGroup.of(gen.parameters())), o.lr());
         SplittableRandom noise = new SplittableRandom(o.seed() + 1);
-        int[][] order = {null};
-        Trainer.Batches<int[]> batches = new Trainer.Batches<>() {
-            long step;
-
-            @Override
-            public int[] next() {
-                int e = (int) (step / perEpoch), b = (int) (step++ % perEpoch);
-                if (b == 0) order[0] = Sampler.shuffled(n, o.seed()).epoch(e);
-                return Arrays.copyOfRange(order[0], b * o.batch(), Math.min(n, (b + 1) * o.batch()));
-            }
-        };
-        Algorithm<int[]> elbo = idx -> {
-            ImageData b = data.subset(idx);
-            float[] eps = new float[idx.length * k];
+        Dataset images = new Dataset(data.images(), data.pixels(), data.labels(), null, data.classes());
+        EpochBatches batches = new EpochBatches(new Loader(images, Sampler.shuffled(n, o.seed()), o.batch(), false));
+        int perEpoch = batches.stepsPerEpoch();
+        Algorithm<Batch> elbo = b -> {
+            float[] eps = new float[b.size() * k];
             for (int i = 0; i < eps.length; i++) eps[i] = (float) noise.nextGaussian();
-            return gen.loss(b.images(), b.labels(), eps);
+            return gen.loss(b.features(), b.labels(), eps);
         };
         double[] curve = new double[o.epochs()];
         double[] sum = {0};
-        int[] seen = {0};
         Progress bar = new Progress("generator epoch", o.epochs(), progress, 0);
-        Trainer<int[]> t = new Trainer<int[]>(opt, (long) o.epochs() * perEpoch).onStep(s -> {
-            int b = (int) (s.index() % perEpoch), size = Math.min(n, (b + 1) * o.batch()) - b * o.batch();
-            sum[0] += (double) s.loss() * size;
-            seen[0] += size;
-            if (b == perEpoch - 1) {
+        Trainer<Batch> t = new Trainer<Batch>(opt, (long) o.epochs() * perEpoch).onStep(s -> {
+            sum[0] += (double) s.loss() * batches.lastSize();
+            if ((s.index() + 1) % perEpoch == 0) {
                 int e = (int) (s.index() / perEpoch);
-                curve[e] = sum[0] / seen[0];
+                curve[e] = sum[0] / n;
                 sum[0] = 0;
-                seen[0] = 0;
                 bar.update(e + 1, String.format("-ELBO %.2f nats/image", curve[e]));
             }
         });

@@ -24,14 +24,11 @@ public record ImageData(float[] images, int[] labels, int height, int width, int
         if (x.dims().length != 3 || x.count() != y.count() || y.rowSize() != 1) {
             throw new ModelFormatException(0, images + " and " + labels + " are not " + x.count() + " images with as many labels");
         }
-        float[] f = new float[x.data().length];
-        for (int i = 0; i < f.length; i++) f[i] = (x.data()[i] & 0xff) / 255f;
-        int[] l = new int[y.count()];
+        int[] l = y.unsignedInts();
         for (int i = 0; i < l.length; i++) {
-            l[i] = y.data()[i] & 0xff;
             if (l[i] >= 10) throw new ModelFormatException(0, labels + ": label " + l[i] + " of image " + i + " is not a class 0-9");
         }
-        return new ImageData(f, l, x.dims()[1], x.dims()[2], 10);
+        return new ImageData(x.unitFloats(), l, x.dims()[1], x.dims()[2], 10);
     }
 
     public int size() {
