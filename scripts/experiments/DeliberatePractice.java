@@ -3,9 +3,9 @@
 // samples whenever validation accuracy stalls. The full study (Fashion-MNIST, 3 seeds, every
 // baseline) is scripts/repro-synthetic; this is the shortest complete version of it.
 //
-//   scripts/run scripts/experiments/DeliberatePractice.java [--quick] [--seed S]
+//   scripts/run scripts/experiments/DeliberatePractice.java [--quick] [--seed S] [--out DIR]
 //
-// --quick trains a few hundred steps on the repository's 2k/1k MNIST test subset (seconds).
+// Writes DIR/validation.png (default experiments-out/DeliberatePractice). --quick trains a few hundred steps on the repository's 2k/1k MNIST test subset (seconds).
 
 import dev.tiller.train.Graph;
 import dev.tiller.train.synth.Criterion;
@@ -16,15 +16,20 @@ import dev.tiller.train.synth.ImageData;
 import dev.tiller.train.synth.LearnerTraining;
 import dev.tiller.train.synth.Splits;
 
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChartBuilder;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 class DeliberatePracticeExperiment {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         List<String> a = List.of(args);
         boolean quick = a.contains("--quick");
         long seed = a.contains("--seed") ? Long.parseLong(a.get(a.indexOf("--seed") + 1)) : 0;
         Path root = Path.of(System.getProperty("tiller.root", "."));
+        Path out = Path.of(a.contains("--out") ? a.get(a.indexOf("--out") + 1) : "experiments-out/DeliberatePractice");
 
         // Real images: validation picks nothing here but triggers DP's additions; test is only reported.
         Path dir = root.resolve(quick ? "java/train/src/test/resources/mnist-subset" : "../shared/data/mnist");
@@ -47,6 +52,16 @@ class DeliberatePracticeExperiment {
             row("deliberate practice", dp);
             row("static, same size", same);
             row("static, 4x the samples", more);
+
+            var chart = new XYChartBuilder().width(700).height(450).title("Validation accuracy during training").xAxisTitle("step")
+                    .yAxisTitle("real validation accuracy").build();
+            for (var run : List.of(List.of("deliberate practice", dp), List.of("static, same size", same), List.of("static, 4x the samples", more))) {
+                var curve = ((DeliberatePractice.Result) run.get(1)).curve();
+                chart.addSeries((String) run.get(0), curve.stream().map(p -> (double) p.step()).toList(), curve.stream().map(p -> p.valAcc()).toList());
+            }
+            Files.createDirectories(out);
+            BitmapEncoder.saveBitmap(chart, out.resolve("validation.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+            System.err.println("wrote " + out.resolve("validation.png"));
         }
     }
 

@@ -2,9 +2,9 @@
 // model, optimizer, the one Trainer loop with an evaluation every epoch, and the result table.
 // (The same recipe is `tiller train mnist-mlp`; scripts/bench-train races it against PyTorch.)
 //
-//   scripts/run scripts/experiments/MnistTraining.java [--quick] [--epochs N]
+//   scripts/run scripts/experiments/MnistTraining.java [--quick] [--epochs N] [--out DIR]
 //
-// --quick trains one epoch on the repository's 2k/1k MNIST test subset.
+// Writes DIR/test-accuracy.png (default experiments-out/MnistTraining). --quick trains one epoch on the repository's 2k/1k MNIST test subset.
 
 import dev.tiller.train.Graph;
 import dev.tiller.train.Logits;
@@ -21,17 +21,22 @@ import dev.tiller.train.nn.Mlp;
 import dev.tiller.train.optim.Adam;
 import dev.tiller.train.optim.ParamGroup;
 
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChartBuilder;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 class MnistTraining {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         List<String> a = List.of(args);
         boolean quick = a.contains("--quick");
         int epochs = a.contains("--epochs") ? Integer.parseInt(a.get(a.indexOf("--epochs") + 1)) : quick ? 1 : 5;
         Path root = Path.of(System.getProperty("tiller.root", "."));
+        Path out = Path.of(a.contains("--out") ? a.get(a.indexOf("--out") + 1) : "experiments-out/MnistTraining");
         Path dir = root.resolve(quick ? "java/train/src/test/resources/mnist-subset" : "../shared/data/mnist");
         String train = quick ? "train2k" : "train10k", test = quick ? "t1k" : "t10k";
         Dataset trainSet = Idx.images(dir.resolve(train + "-images-idx3-ubyte.gz"), dir.resolve(train + "-labels-idx1-ubyte.gz"), 10);
@@ -51,6 +56,14 @@ class MnistTraining {
             System.out.println("|---|---|");
             for (var row : r.metrics().rows()) System.out.printf("| %d | %.4f |%n", row.step() / batches.stepsPerEpoch(), row.values().get("test_accuracy"));
             System.out.printf("%n%d steps in %.1f s (%.0f images/s)%n", r.steps(), r.trainSeconds(), batches.samples() / r.trainSeconds());
+
+            var chart = new XYChartBuilder().width(700).height(450).title("MNIST, 784-512-512-10 MLP, Adam 1e-3").xAxisTitle("epoch")
+                    .yAxisTitle("test accuracy").build();
+            chart.addSeries("test accuracy", r.metrics().rows().stream().map(row -> (double) row.step() / batches.stepsPerEpoch()).toList(),
+                    r.metrics().rows().stream().map(row -> row.values().get("test_accuracy")).toList());
+            Files.createDirectories(out);
+            BitmapEncoder.saveBitmap(chart, out.resolve("test-accuracy.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+            System.err.println("wrote " + out.resolve("test-accuracy.png"));
         }
     }
 

@@ -3,9 +3,9 @@
 // shipped SAE), generate with and without it, and score the wording with the shipped naive Bayes
 // genre classifier (mean per-word log-odds, news > 0).
 //
-//   scripts/run scripts/experiments/SteerGenre.java [--quick] [--strength X]
+//   scripts/run scripts/experiments/SteerGenre.java [--quick] [--strength X] [--out DIR]
 //
-// --quick draws 4 short samples per condition instead of 24.
+// Writes DIR/steering.png (default experiments-out/SteerGenre). --quick draws 4 short samples per condition instead of 24.
 
 import dev.tiller.Model;
 import dev.tiller.SamplingParams;
@@ -17,6 +17,9 @@ import dev.tiller.steer.Sae;
 import dev.tiller.steer.SteeringBuilder;
 import dev.tiller.steer.SteeringVector;
 import dev.tiller.train.text.GenreClassifier;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChartBuilder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +36,9 @@ class SteerGenre {
         float strength = a.contains("--strength") ? Float.parseFloat(a.get(a.indexOf("--strength") + 1)) : 1.5f;
         int samples = quick ? 4 : 24, tokens = quick ? 16 : 40;
         Path root = Path.of(System.getProperty("tiller.root", "."));
+        Path out = Path.of(a.contains("--out") ? a.get(a.indexOf("--out") + 1) : "experiments-out/SteerGenre");
+        List<String> conditions = new ArrayList<>();
+        List<Double> logOdds = new ArrayList<>();
         GenreClassifier judge = GenreClassifier.load(root.resolve("models/genre-news-romance.tsv"));
 
         try (Model model = Model.load(root.resolve("models/tiller-gemma2-tiny.gguf"));
@@ -70,8 +76,18 @@ class SteerGenre {
                 }
                 String name = lambda == 0 ? "unsteered" : (lambda > 0 ? "toward news, " : "toward romance, ") + "lambda " + Math.abs(lambda);
                 System.out.printf("| %s | %+.3f | %d/%d |%n", name, sum / samples, called, samples);
+                conditions.add(name);
+                logOdds.add(sum / samples);
             }
         }
+
+        var chart = new CategoryChartBuilder().width(700).height(450).title("SAS steering news <-> romance, layer " + LAYER)
+                .yAxisTitle("mean per-word log-odds, news > 0").build();
+        chart.getStyler().setLegendVisible(false);
+        chart.addSeries("genre classifier", conditions, logOdds);
+        Files.createDirectories(out);
+        BitmapEncoder.saveBitmap(chart, out.resolve("steering.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+        System.err.println("wrote " + out.resolve("steering.png"));
     }
 
     static void rows(Session s, Tokenizer tok, String text, List<float[]> out) {

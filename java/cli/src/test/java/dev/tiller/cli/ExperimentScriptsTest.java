@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every experiment in scripts/experiments compiles against the API modules alone (so a script never
- * reaches into dev.tiller.internal or the bindings) and runs to its result table with --quick.
+ * reaches into dev.tiller.internal or the bindings; XChart, the plotting library, is visible too)
+ * and runs with --quick to its result table and its plots.
  */
 class ExperimentScriptsTest {
     @TempDir
@@ -60,7 +61,7 @@ class ExperimentScriptsTest {
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String f = e.replace('\\', '/');
             boolean api = f.contains("/java/core/target/classes") || f.contains("/java/train/target/classes") || f.contains("/bindings/target/classes")
-                    || f.matches(".*/tiller-(core|train|bindings)-[^/]*\\.jar") || f.matches(".*/commons-math3-[^/]*\\.jar");
+                    || f.matches(".*/tiller-(core|train|bindings)-[^/]*\\.jar") || f.matches(".*/(commons-math3|xchart)-[^/]*\\.jar");
             if (api) modulePath.add(e);
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -70,7 +71,7 @@ class ExperimentScriptsTest {
                     List.of("-d", Files.createDirectories(work.resolve("classes-" + source.getFileName())).toString(),
                             // An empty class path: in-process javac would otherwise default to this JVM's, which holds everything.
                             "-classpath", Files.createDirectories(work.resolve("empty")).toString(),
-                            "--module-path", String.join(File.pathSeparator, modulePath), "--add-modules", "dev.tiller.train", "-proc:none", "-Xlint:-options"),
+                            "--module-path", String.join(File.pathSeparator, modulePath), "--add-modules", "dev.tiller.train,org.knowm.xchart", "-proc:none", "-Xlint:-options"),
                     null, files.getJavaFileObjects(source)).call();
             return ok ? null : diagnostics.toString();
         }
@@ -82,13 +83,17 @@ class ExperimentScriptsTest {
         // (.ci/run runs one script through scripts/run itself, after the build).
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return scripts().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
-            Process proc = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dtiller.root=" + Tiller.root(),
-                    "-cp", System.getProperty("java.class.path"), p.toString(), "--quick")
+            Path plots = work.resolve("out-" + p.getFileName());
+            Process proc = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Dtiller.root=" + Tiller.root(), "-Djava.awt.headless=true",
+                    "-cp", System.getProperty("java.class.path"), p.toString(), "--quick", "--out", plots.toString())
                     .directory(work.toFile()).redirectErrorStream(true).start();
             String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(proc.waitFor(5, TimeUnit.MINUTES), p + " --quick did not finish in 5 minutes");
             assertEquals(0, proc.exitValue(), () -> p + " --quick failed:\n" + out);
             assertTrue(out.lines().anyMatch(l -> l.startsWith("|---")), () -> p + " --quick printed no result table:\n" + out);
+            try (Stream<Path> files = Files.list(plots)) {
+                assertTrue(files.anyMatch(f -> f.toString().endsWith(".png") && f.toFile().length() > 1000), () -> p + " --quick wrote no plot into --out");
+            }
             System.out.println(p.getFileName() + " --quick:\n" + out.strip());
         }));
     }

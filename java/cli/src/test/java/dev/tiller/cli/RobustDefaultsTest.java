@@ -25,4 +25,15 @@ class RobustDefaultsTest {
         assertEquals(7, RobustTraining.Options.defaults(Method.ERM).withSeed(7).seed());
         assertEquals(3, RobustTraining.Options.defaults(Method.ERM).withEpochs(3).epochs());
     }
+
+    @Test
+    void eachWitherChangesOnlyItsFields() {
+        RobustTraining.Options d = RobustTraining.Options.defaults(Method.GROUPDRO);
+        int[] hidden = {8, 4};
+        assertEquals(new RobustTraining.Options(d.method(), "mlp", hidden, 500, d.epochs(), 3e-3, 1e-5, 32, "adam", 0.01, d.jttEpochs(), d.jttUp(), d.seed(), 50,
+                d.threads(), d.toyGammas(), Method.Sampling.UNIFORM, d.extras()),
+                d.withModel("mlp", hidden).withOptimizer("adam", 3e-3, 1e-5).withBatch(32).withSteps(500, 50).withEta(0.01).withSampling(Method.Sampling.UNIFORM));
+        // withEpochs turns a step budget back into epochs.
+        assertEquals(0, d.withSteps(500, 50).withEpochs(2).steps());
+    }
 }

@@ -73,6 +73,41 @@ public final class RobustTraining {
                     sampling, extras);
         }
 
+        /** "linear", "mlp" (hidden: its widths), or the model names of {@code tiller robust train --model}. */
+        public Options withModel(String m, int... widths) {
+            return new Options(method, m, widths, steps, epochs, lr, weightDecay, batch, optimizer, eta, jttEpochs, jttUp, seed, evalEvery, threads, toyGammas,
+                    sampling, extras);
+        }
+
+        /** "sgd" or "adam", with its learning rate and L2 weight decay. */
+        public Options withOptimizer(String name, double learningRate, double wd) {
+            return new Options(method, model, hidden, steps, epochs, learningRate, wd, batch, name, eta, jttEpochs, jttUp, seed, evalEvery, threads, toyGammas,
+                    sampling, extras);
+        }
+
+        public Options withBatch(int b) {
+            return new Options(method, model, hidden, steps, epochs, lr, weightDecay, b, optimizer, eta, jttEpochs, jttUp, seed, evalEvery, threads, toyGammas,
+                    sampling, extras);
+        }
+
+        /** A budget in steps instead of epochs, evaluated every evalEvery steps. */
+        public Options withSteps(long s, int every) {
+            return new Options(method, model, hidden, s, epochs, lr, weightDecay, batch, optimizer, eta, jttEpochs, jttUp, seed, every, threads, toyGammas,
+                    sampling, extras);
+        }
+
+        /** GroupDRO's step size on the group weights. */
+        public Options withEta(double e) {
+            return new Options(method, model, hidden, steps, epochs, lr, weightDecay, batch, optimizer, e, jttEpochs, jttUp, seed, evalEvery, threads, toyGammas,
+                    sampling, extras);
+        }
+
+        /** Replaces the method's own sampling (null: the method's). */
+        public Options withSampling(Method.Sampling s) {
+            return new Options(method, model, hidden, steps, epochs, lr, weightDecay, batch, optimizer, eta, jttEpochs, jttUp, seed, evalEvery, threads, toyGammas,
+                    s, extras);
+        }
+
         public Method.Sampling samplingInUse() {
             return sampling != null ? sampling : method.sampling();
         }
