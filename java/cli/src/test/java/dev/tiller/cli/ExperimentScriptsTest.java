@@ -49,6 +49,15 @@ class ExperimentScriptsTest {
     }
 
     @Test
+    void theReadmeListsEveryScript() throws IOException {
+        String readme = Files.readString(Tiller.root().resolve("README.md"));
+        for (Path p : scripts()) {
+            String row = "| `" + p.getFileName() + "` |";
+            assertTrue(readme.contains(row), () -> "README.md's experiment table has no row " + row);
+        }
+    }
+
+    @Test
     void theCheckRefusesAScriptThatReachesIntoInternals() throws IOException {
         Path bad = Files.writeString(work.resolve("Bad.java"), "class Bad { public static void main(String[] a) { dev.tiller.internal.Native.check(0); } }\n");
         String errors = compileAgainstApi(bad);
