@@ -3,6 +3,7 @@
 module dev.tiller.cli {
     requires dev.tiller;
     requires dev.tiller.train;
+    requires dev.tiller.serve;
     requires info.picocli;
     requires org.jline.reader;
     requires org.jline.terminal;

@@ -11,7 +11,7 @@ import picocli.CommandLine;
         subcommands = {InfoCommand.class, InspectCommand.class, TokenizeCommand.class, GenerateCommand.class, ChatCommand.class,
             LogitsCommand.class, ResidualsCommand.class, CompareCommand.class, QuantizeCommand.class, BenchCommand.class,
             RandomModelCommand.class, SteerCommand.class, HeadsCommand.class, TrainCommand.class, RobustCommand.class, GrokCommand.class, DdCommand.class, SynthCommand.class,
-            DemoCommand.class})
+            DemoCommand.class, ServeCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

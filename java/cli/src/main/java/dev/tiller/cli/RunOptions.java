@@ -17,7 +17,7 @@ final class RunOptions {
 
     Integer context;
 
-    @Option(names = {"-c", "--ctx-size", "--context"}, paramLabel = "N",
+    @Option(names = {"-c", "--ctx-size", "--ctx", "--context"}, paramLabel = "N",
             description = "context length in tokens (default: the model's training context, at most 8192)")
     void setContext(int n) {
         if (n < 1) throw Cli.usage(spec, "--ctx-size must be >= 1, got " + n);

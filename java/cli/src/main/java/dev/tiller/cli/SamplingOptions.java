@@ -27,7 +27,7 @@ final class SamplingOptions {
 
     float temperature = 0.8f;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "0 = greedy (default: 0.8)")
+    @Option(names = {"--temp", "--temperature"}, paramLabel = "T", description = "0 = greedy (default: 0.8)")
     void setTemperature(float t) {
         if (!(t >= 0) || Float.isInfinite(t)) throw Cli.usage(spec, "--temperature must be >= 0 (0 = greedy), got " + t);
         temperature = t;
