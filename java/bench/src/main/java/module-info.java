@@ -5,5 +5,6 @@
 @SuppressWarnings("requires-automatic") // JMH has no module descriptor
 module dev.tiller.bench {
     requires dev.tiller;
+    requires dev.tiller.langchain4j;
     requires jmh.core;
 }

@@ -89,7 +89,7 @@ final class SteerEvalCommand implements Callable<Integer> {
                     double sum = 0;
                     for (AbDataset.Item it : items) {
                         s.clearSteering();
-                        s.steer(at, strength, eval.instructionEnd(it.question()), saeObj, "jumprelu".equals(v.metadata().get("sigma")));
+                        s.steer(at, strength, eval.instructionEnd(it.question()), saeObj, v.jumpSigma());
                         sum += eval.score(s, it);
                     }
                     double score = sum / items.size();
@@ -124,7 +124,7 @@ final class SteerEvalCommand implements Callable<Integer> {
             String plain = s.generate(prompt, p).complete();
             s.clearSteering();
             s.reset();
-            s.steer(at, strongest, eval.instructionEnd(q), saeObj, "jumprelu".equals(v.metadata().get("sigma")));
+            s.steer(at, strongest, eval.instructionEnd(q), saeObj, v.jumpSigma());
             String steered = s.generate(prompt, p).complete();
             md.append("\n## ").append(i + 1).append("\n\n**Question.** ").append(q.strip()).append("\n\n| unsteered | steered |\n|---|---|\n| ")
                     .append(cell(plain)).append(" | ").append(cell(steered)).append(" |\n");

@@ -3,6 +3,7 @@ package dev.tiller.cli;
 import dev.tiller.Session;
 import dev.tiller.steer.ControlVector;
 import dev.tiller.steer.Sae;
+import dev.tiller.steer.SteerPositions;
 import dev.tiller.steer.SteeringFiles;
 import dev.tiller.steer.SteeringVector;
 
@@ -49,20 +50,16 @@ final class SteeringOptions implements AutoCloseable {
      */
     void applySteering(Session session, int promptLength, int instructionEnd, boolean chat) {
         if (steer.isEmpty()) return;
-        String mode = steerPositions != null ? steerPositions : chat ? "after-instruction" : "all";
-        int from = switch (mode) {
-            case "all" -> 0;
-            case "after-instruction" -> instructionEnd;
-            case "generated" -> promptLength;
-            default -> throw new IllegalArgumentException("--steer-positions must be all, after-instruction or generated, not '" + mode + "'");
-        };
+        SteerPositions mode = steerPositions == null ? SteerPositions.defaultFor(chat) : SteerPositions.named(steerPositions);
+        if (mode == null) throw new IllegalArgumentException("--steer-positions must be " + SteerPositions.NAMES + ", not '" + steerPositions + "'");
+        int from = mode.from(promptLength, instructionEnd);
         for (Loaded l : loaded()) l.steer(session, from);
     }
 
     /** A --steer vector with its strength and, for SAS vectors, its SAE. */
     private record Loaded(SteeringVector vector, float strength, Sae sae) {
         void steer(Session session, int from) {
-            session.steer(vector, strength, from, sae, "jumprelu".equals(vector.metadata().get("sigma")));
+            session.steer(vector, strength, from, sae, vector.jumpSigma());
         }
     }
 

@@ -125,12 +125,18 @@ class ServeCommandTest {
     }
 
     @Test
-    void startupSteerAppliesToEveryRequestAsGeneratesFlag() {
+    void startupSteerAppliesToEveryRequestAsGeneratesFlag() throws Exception {
         ServerConfig c = config().withSteering(null, null, List.of(new ServerConfig.SteerFile(news, 1.5f)));
         try (TillerServer s = TillerServer.start(model, c)) {
             String steered = same(s, true, List.of(), "--chat", "--steer", news + ":1.5");
             assertNotEquals(same(server, true, List.of(), "--chat"), steered);
             same(s, false, List.of(), "--steer", news + ":1.5");
+            // Without --sae there are no features to report.
+            HttpRequest f = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/v1/features"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"reply\":\"y\"}")).build();
+            HttpResponse<String> res = client.send(f, HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, res.statusCode(), res.body());
+            assertTrue(res.body().contains("no --sae"), res.body());
         }
     }
 

@@ -43,6 +43,11 @@ public record SteeringVector(int layer, float[] dense, int[] indices, float[] va
         return indices != null;
     }
 
+    /** Whether the vector was built through JumpReLU (its metadata's {@code sigma}), so should steer through it: {@code Session.steer}'s jumpSigma. */
+    public boolean jumpSigma() {
+        return "jumprelu".equals(metadata().get("sigma"));
+    }
+
     @Override
     public float[] dense() { return dense == null ? null : dense.clone(); }
     @Override

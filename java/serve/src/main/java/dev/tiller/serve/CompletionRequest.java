@@ -104,7 +104,7 @@ record CompletionRequest(boolean chat, String model, List<ChatMessage> messages,
         }
     }
 
-    private static List<ChatMessage> messages(JsonNode node) {
+    static List<ChatMessage> messages(JsonNode node) {
         if (node == null || !node.isArray() || node.isEmpty()) {
             throw ApiError.badRequest("messages", "'messages' must be a non-empty array of {role, content}");
         }

@@ -9,6 +9,7 @@ import dev.tiller.Model;
 import dev.tiller.SamplingParams;
 import dev.tiller.Session;
 import dev.tiller.Usage;
+import dev.tiller.steer.SteerPositions;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ final class CompletionRun {
     private final CompletionRequest request;
     private final Generation generation;
 
-    CompletionRun(Model model, Session session, SteeringLibrary library, SteeringRequest.Positions startupPositions, CompletionRequest request) {
+    CompletionRun(Model model, Session session, SteeringLibrary library, SteerPositions startupPositions, CompletionRequest request) {
         this.model = model;
         this.session = session;
         this.request = request;
@@ -62,8 +63,7 @@ final class CompletionRun {
         int max = (int) Math.min(request.maxTokens().orElse(room), room);
         SamplingParams params = request.params().withMaxTokens(max);
         session.reset();
-        SteeringRequest.Positions startup = startupPositions != null ? startupPositions
-                : request.chat() ? SteeringRequest.Positions.AFTER_INSTRUCTION : SteeringRequest.Positions.ALL;
+        SteerPositions startup = startupPositions != null ? startupPositions : SteerPositions.defaultFor(request.chat());
         library.apply(session, request.steering(), startup.from(tokens.length, instructionEnd), tokens.length, instructionEnd);
         this.generation = session.generate(tokens, params);
     }

@@ -1,5 +1,7 @@
 package dev.tiller.serve;
 
+import dev.tiller.steer.SteerPositions;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -29,8 +31,8 @@ public record ServerConfig(String host, int port, int parallel, int contextLengt
         if (threads < 0) throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
         if (apiKey != null && apiKey.isEmpty()) throw new IllegalArgumentException("--api-key must not be empty");
         steer = List.copyOf(steer);
-        if (startupPositions != null && SteeringRequest.Positions.named(startupPositions) == null) {
-            throw new IllegalArgumentException("--steer-positions must be " + SteeringRequest.Positions.NAMES + ", got '" + startupPositions + "'");
+        if (startupPositions != null && SteerPositions.named(startupPositions) == null) {
+            throw new IllegalArgumentException("--steer-positions must be " + SteerPositions.NAMES + ", got '" + startupPositions + "'");
         }
         if (queueLimit < 0) throw new IllegalArgumentException("--queue must be >= 0, got " + queueLimit);
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("--max-body must be at least 1024 bytes, got " + maxBodyBytes);

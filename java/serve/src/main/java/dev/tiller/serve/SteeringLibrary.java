@@ -4,6 +4,7 @@ import dev.tiller.Session;
 import dev.tiller.TillerException;
 import dev.tiller.steer.ControlVector;
 import dev.tiller.steer.Sae;
+import dev.tiller.steer.SteerPositions;
 import dev.tiller.steer.SteeringFiles;
 import dev.tiller.steer.SteeringVector;
 
@@ -65,6 +66,11 @@ final class SteeringLibrary implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The server's --sae, loaded once; null when it has none. */
+    Sae serverSae() {
+        return serverSae == null ? null : saes.computeIfAbsent(serverSae.toAbsolutePath().normalize(), Sae::load);
     }
 
     /** The directory's vectors, by name (unreadable files are listed with their problem). */
@@ -134,7 +140,7 @@ final class SteeringLibrary implements AutoCloseable {
         if (v.isSparse()) {
             Path saePath = serverSae != null ? serverSae : SteeringFiles.recordedSae(file, v).orElseThrow(
                     () -> new IllegalArgumentException(file.getFileName() + " is a SAS vector that records no SAE, and the server has no --sae"));
-            sae = saes.computeIfAbsent(saePath.toAbsolutePath().normalize(), Sae::load);
+            sae = serverSae != null ? serverSae() : saes.computeIfAbsent(saePath.toAbsolutePath().normalize(), Sae::load);
         }
         return new Entry(name, file, v, sae, null, modified);
     }
@@ -159,7 +165,7 @@ final class SteeringLibrary implements AutoCloseable {
         for (SteeringRequest r : requested) {
             Entry e = resolve(r.vector());
             if (e.control() != null) {
-                if (r.positions() != SteeringRequest.Positions.ALL) {
+                if (r.positions() != SteerPositions.ALL) {
                     throw ApiError.badRequest("steering", "'" + r.vector() + "' is a control vector: it changes every token (positions 'all')");
                 }
                 ControlVector scaled = e.control().scale(r.strength());
@@ -172,7 +178,7 @@ final class SteeringLibrary implements AutoCloseable {
     }
 
     private static void steer(Session session, Entry e, float strength, int from) {
-        session.steer(e.vector(), strength, from, e.sae(), "jumprelu".equals(e.vector().metadata().get("sigma")));
+        session.steer(e.vector(), strength, from, e.sae(), e.vector().jumpSigma());
     }
 
     @Override

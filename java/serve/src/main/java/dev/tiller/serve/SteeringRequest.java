@@ -2,6 +2,8 @@ package dev.tiller.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tiller.steer.SteerPositions;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,37 +11,11 @@ import java.util.List;
  * One entry of a request's {@code "steering"} extension: a vector of the steering directory by
  * name, its strength and which tokens it changes.
  */
-record SteeringRequest(String vector, float strength, Positions positions) {
-    /** Which tokens a vector changes, as {@code tiller generate --steer-positions} says. */
-    enum Positions {
-        ALL, AFTER_INSTRUCTION, GENERATED;
-
-        static final String NAMES = "all, after-instruction or generated";
-
-        /** The mode of this name, or null. */
-        static Positions named(String s) {
-            return switch (s) {
-                case "all" -> ALL;
-                case "after-instruction" -> AFTER_INSTRUCTION;
-                case "generated" -> GENERATED;
-                default -> null;
-            };
-        }
-
-        static Positions parse(String s) {
-            Positions p = named(s);
-            if (p == null) throw ApiError.badRequest("steering", "steering positions must be " + NAMES + ", not '" + s + "'");
-            return p;
-        }
-
-        /** The first position steered, for a prompt of promptLength tokens whose instruction ends at instructionEnd. */
-        int from(int promptLength, int instructionEnd) {
-            return switch (this) {
-                case ALL -> 0;
-                case AFTER_INSTRUCTION -> instructionEnd;
-                case GENERATED -> promptLength;
-            };
-        }
+record SteeringRequest(String vector, float strength, SteerPositions positions) {
+    static SteerPositions parsePositions(String s) {
+        SteerPositions p = SteerPositions.named(s);
+        if (p == null) throw ApiError.badRequest("steering", "steering positions must be " + SteerPositions.NAMES + ", not '" + s + "'");
+        return p;
     }
 
     static final int MAX_ENTRIES = 16;
@@ -54,7 +30,7 @@ record SteeringRequest(String vector, float strength, Positions positions) {
             RequestFields f = new RequestFields(e);
             String name = f.string("vector").orElseThrow(() -> ApiError.badRequest("steering", "a steering entry needs 'vector' (a name from GET /v1/steering)"));
             float strength = (float) (double) f.number("strength", -1e4, 1e4).orElse(1.0);
-            Positions p = f.string("positions").map(Positions::parse).orElse(chat ? Positions.AFTER_INSTRUCTION : Positions.ALL);
+            SteerPositions p = f.string("positions").map(SteeringRequest::parsePositions).orElse(SteerPositions.defaultFor(chat));
             out.add(new SteeringRequest(name, strength, p));
         }
         return out;

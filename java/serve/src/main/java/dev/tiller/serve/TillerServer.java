@@ -11,6 +11,8 @@ import dev.tiller.Model;
 import dev.tiller.SessionOptions;
 import dev.tiller.TillerException;
 import dev.tiller.Tokenizer;
+import dev.tiller.steer.Sae;
+import dev.tiller.steer.SteerPositions;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
@@ -47,17 +49,18 @@ import java.util.UUID;
  */
 public final class TillerServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.tiller.serve");
-    private static final Set<String> ENDPOINTS = Set.of("/health", "/v1/models", "/v1/steering", "/v1/chat/completions", "/v1/completions",
-            "/tokenize", "/detokenize", "/metrics");
-    /** Endpoints that answer without the API key, as llama.cpp's server does for /health. */
-    private static final Set<String> OPEN = Set.of("/health");
+    private static final byte[] PLAYGROUND = playgroundPage();
+    private static final Set<String> ENDPOINTS = Set.of("/", "/health", "/v1/models", "/v1/steering", "/v1/chat/completions", "/v1/completions",
+            "/v1/features", "/tokenize", "/detokenize", "/metrics");
+    /** Endpoints that answer without the API key: /health, as llama.cpp's server, and the page (its requests carry the key). */
+    private static final Set<String> OPEN = Set.of("/health", "/");
 
     private final Model model;
     private final ServerConfig config;
     private final ObjectMapper mapper = new ObjectMapper();
     private final Slots slots;
     private final SteeringLibrary library;
-    private final SteeringRequest.Positions startupPositions;
+    private final SteerPositions startupPositions;
     private final Metrics metrics = new Metrics();
     private final String modelId;
     private final long created = Instant.now().getEpochSecond();
@@ -69,7 +72,7 @@ public final class TillerServer implements AutoCloseable {
         this.config = config;
         this.modelId = config.alias() != null ? config.alias() : stripGguf(model.path().getFileName().toString());
         this.key = config.apiKey() == null ? null : config.apiKey().getBytes(StandardCharsets.UTF_8);
-        this.startupPositions = config.startupPositions() == null ? null : SteeringRequest.Positions.named(config.startupPositions());
+        this.startupPositions = config.startupPositions() == null ? null : SteerPositions.named(config.startupPositions());
         this.library = new SteeringLibrary(config.steeringDir(), config.sae(), config.steer().stream()
                 .map(s -> new SteeringLibrary.Startup(s.file(), s.strength())).toList());
         Slots made = null;
@@ -115,6 +118,15 @@ public final class TillerServer implements AutoCloseable {
         library.close();
     }
 
+    private static byte[] playgroundPage() {
+        try (InputStream in = TillerServer.class.getResourceAsStream("playground.html")) {
+            if (in == null) throw new IllegalStateException("playground.html is missing from the server's jar");
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String stripGguf(String file) {
         return file.endsWith(".gguf") ? file.substring(0, file.length() - 5) : file;
     }
@@ -127,6 +139,8 @@ public final class TillerServer implements AutoCloseable {
                 .get("/v1/steering", this::steering)
                 .post("/v1/chat/completions", (q, s) -> completion(q, s, true))
                 .post("/v1/completions", (q, s) -> completion(q, s, false))
+                .post("/v1/features", this::features)
+                .get("/", this::playground)
                 .post("/tokenize", this::tokenize)
                 .post("/detokenize", this::detokenize)
                 .get("/metrics", (q, s) -> {
@@ -283,6 +297,43 @@ public final class TillerServer implements AutoCloseable {
 
     private void count(dev.tiller.Usage u) {
         metrics.tokens(u.promptTokens(), u.generatedTokens(), u.promptSeconds(), u.generationSeconds());
+    }
+
+    /**
+     * Tiller's {@code POST /v1/features}: the top SAE features (the server's {@code --sae}) of a
+     * reply, {@code {"messages": [...], "reply": "...", "top": 12}}, as the unsteered model reads them.
+     */
+    private void features(ServerRequest req, ServerResponse res) throws InterruptedException {
+        Sae sae = library.serverSae();
+        if (sae == null) throw ApiError.notFound(null, "no_sae", "this server has no --sae: it cannot report features");
+        RequestFields f = new RequestFields(readJson(req));
+        List<dev.tiller.ChatMessage> messages = CompletionRequest.messages(f.node("messages"));
+        String reply = f.string("reply").orElseThrow(() -> ApiError.badRequest("reply", "'reply' (the text whose features to report) is required"));
+        int top = (int) (long) f.integer("top", 1, 100).orElse(12L);
+        int layer = sae.layer().orElseThrow(() -> ApiError.internal("the server's SAE does not say which layer it reads"));
+        int[] prompt = model.chatTemplate().apply(messages, true);
+        int[] replyTokens = model.tokenizer().encode(reply, false, false);
+        if (replyTokens.length == 0) throw ApiError.badRequest("reply", "'reply' is empty");
+        int[] tokens = java.util.Arrays.copyOf(prompt, prompt.length + replyTokens.length);
+        System.arraycopy(replyTokens, 0, tokens, prompt.length, replyTokens.length);
+        List<FeatureReport.Feature> found;
+        try (Slots.Lease slot = slots.acquire()) {
+            if (tokens.length > slot.session().contextLength()) {
+                throw ApiError.badRequest("messages", "the conversation and reply are " + tokens.length + " tokens; a slot holds " + slot.session().contextLength());
+            }
+            found = FeatureReport.top(slot.session(), sae, layer, tokens, prompt.length, top);
+        }
+        ObjectNode o = mapper.createObjectNode().put("layer", layer).put("sae", sae.path().getFileName().toString()).put("d_sae", sae.dSae())
+                .put("reply_tokens", replyTokens.length);
+        ArrayNode a = o.putArray("features");
+        for (FeatureReport.Feature x : found) a.addObject().put("index", x.index()).put("mean", x.mean()).put("max", x.max()).put("firing", x.firing());
+        sendJson(res, 200, o);
+    }
+
+    /** The playground page: chat with streaming, steering sliders, unsteered and steered side by side, the reply's SAE features. */
+    private void playground(ServerRequest req, ServerResponse res) {
+        res.header("Content-Type", "text/html; charset=utf-8");
+        res.send(PLAYGROUND);
     }
 
     /** llama.cpp's {@code POST /tokenize}: {@code content}, {@code add_special} (false), {@code parse_special} (true), {@code with_pieces} (false). */

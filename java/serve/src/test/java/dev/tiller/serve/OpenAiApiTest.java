@@ -166,6 +166,45 @@ class OpenAiApiTest {
         assertTrue(metrics.contains("tiller_queue_length 0"), metrics);
     }
 
+    @Test
+    void featuresOfAReplyAreTheSaesOnItsTokensAndThePageIsServed() {
+        String reply = "The government said the council would meet.";
+        JsonNode r = s.post("/v1/features", "{\"messages\":[{\"role\":\"user\",\"content\":\"Tell me the news.\"}],\"reply\":\"" + reply
+                + "\",\"top\":5}").json();
+        assertEquals(2, r.get("layer").asInt(), r.toString());
+        // The same features computed here: the reply's rows of resid_post(2), encoded, averaged.
+        int[] prompt = model.chatTemplate().apply(List.of(dev.tiller.ChatMessage.user("Tell me the news.")), true);
+        int[] replyTokens = model.tokenizer().encode(reply, false, false);
+        int[] all = java.util.stream.IntStream.concat(java.util.Arrays.stream(prompt), java.util.Arrays.stream(replyTokens)).toArray();
+        assertEquals(replyTokens.length, r.get("reply_tokens").asInt());
+        try (Session direct = model.newSession(new dev.tiller.SessionOptions(128, 1));
+             dev.tiller.steer.Sae sae = dev.tiller.steer.Sae.load(Served.models().resolve("tiller-gemma2-tiny.sae-l2.npz"))) {
+            direct.captureLayers(2);
+            direct.evaluate(all);
+            float[][] rows = new float[replyTokens.length][];
+            for (int t = 0; t < rows.length; t++) rows[t] = direct.captured(2).row(prompt.length + t);
+            float[][] f = sae.encode(rows);
+            JsonNode features = r.get("features");
+            assertEquals(5, features.size());
+            double previous = Double.POSITIVE_INFINITY;
+            for (JsonNode x : features) {
+                int c = x.get("index").asInt();
+                double mean = 0;
+                for (float[] row : f) mean += row[c];
+                mean /= f.length;
+                assertEquals(mean, x.get("mean").asDouble(), 1e-4, "feature " + c);
+                assertTrue(x.get("mean").asDouble() <= previous, "sorted by mean");
+                previous = x.get("mean").asDouble();
+            }
+        }
+        assertEquals(400, s.post("/v1/features", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"reply\":\"\"}").status());
+        assertEquals(400, s.post("/v1/features", "{\"reply\":\"x\"}").status());
+        Served.Reply page = s.get("/");
+        assertEquals(200, page.status());
+        assertTrue(page.raw().headers().firstValue("content-type").orElse("").startsWith("text/html"));
+        assertTrue(page.body().contains("/v1/chat/completions") && page.body().contains("/v1/steering") && page.body().contains("/v1/features"));
+    }
+
     static JsonNode json(String s) {
         try {
             return Served.JSON.readTree(s);
